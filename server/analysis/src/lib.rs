@@ -1,4 +1,113 @@
 //! IAM policy analysis: the policy model, validation, evaluation and IDE features.
 //! Plain types over byte offsets; no LSP types.
 
+pub mod diagnostic;
+pub mod evaluate;
+mod lower;
 pub mod model;
+pub mod policy_type;
+mod suggest;
+pub mod validate;
+
+use iam_syntax::{Parse, ParseOptions};
+
+pub use diagnostic::{Diagnostic, Fix, Rule, Severity, TextEdit};
+pub use lower::{STATEMENT_ELEMENTS, TOP_LEVEL_ELEMENTS};
+pub use policy_type::PolicyType;
+pub use suggest::closest;
+
+/// How to analyse a document.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// The policy type, when configured. `None` infers it (see [`infer_policy_type`]).
+    pub policy_type: Option<PolicyType>,
+    /// Accept comments and trailing commas.
+    pub lenient: bool,
+}
+
+/// Where the policy type came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TypeSource {
+    Configured,
+    /// Inferred from the document; the string says why.
+    Inferred(&'static str),
+}
+
+/// A parsed and analysed policy document.
+#[derive(Debug)]
+pub struct Analysis {
+    pub parse: Parse,
+    pub policy: model::Policy,
+    pub policy_type: PolicyType,
+    pub type_source: TypeSource,
+    /// All findings, sorted by position.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses, lowers and validates `text`. Never fails and never panics.
+#[must_use]
+pub fn analyze(text: &str, options: &Options) -> Analysis {
+    let parse = iam_syntax::parse(text, if options.lenient { ParseOptions::LENIENT } else { ParseOptions::STRICT });
+    let mut diagnostics: Vec<Diagnostic> = parse
+        .errors()
+        .iter()
+        .map(|e| Diagnostic::new(&diagnostic::rules::SYNTAX_ERROR, e.range, e.message.clone()))
+        .collect();
+    let policy = lower::lower(&parse, &mut diagnostics);
+    let (policy_type, type_source) = match options.policy_type {
+        Some(t) => (t, TypeSource::Configured),
+        None => {
+            let (t, why) = infer_policy_type(&policy);
+            (t, TypeSource::Inferred(why))
+        }
+    };
+    let cx = validate::Context { parse: &parse, policy: &policy, policy_type };
+    validate::validate(&cx, &mut diagnostics);
+    diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.rule.code));
+    Analysis { parse, policy, policy_type, type_source, diagnostics }
+}
+
+/// Parses and lowers `text` (strict JSON) without validating: for the evaluator and tools.
+#[must_use]
+pub fn parse_policy(text: &str) -> ParsedPolicy {
+    let parse = iam_syntax::parse(text, ParseOptions::STRICT);
+    let mut diagnostics: Vec<Diagnostic> = parse
+        .errors()
+        .iter()
+        .map(|e| Diagnostic::new(&diagnostic::rules::SYNTAX_ERROR, e.range, e.message.clone()))
+        .collect();
+    let policy = lower::lower(&parse, &mut diagnostics);
+    ParsedPolicy { parse, policy, diagnostics }
+}
+
+/// The result of [`parse_policy`]: `diagnostics` holds syntax and structural errors only.
+#[derive(Debug)]
+pub struct ParsedPolicy {
+    pub parse: Parse,
+    pub policy: model::Policy,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Infers the policy type from the document: a `Principal` suggests a resource-based policy, and
+/// `sts:AssumeRole*` actions with a `Principal` a role trust policy; anything else is identity.
+#[must_use]
+pub fn infer_policy_type(policy: &model::Policy) -> (PolicyType, &'static str) {
+    let has_principal = policy.statements.iter().any(|s| s.principal.is_some() || s.not_principal.is_some());
+    if !has_principal {
+        return (PolicyType::Identity, "no statement has a `Principal`");
+    }
+    let assume = policy.statements.iter().filter(|s| s.principal.is_some() || s.not_principal.is_some()).all(|s| {
+        s.action.as_ref().is_some_and(|a| {
+            !a.items.is_empty()
+                && a.items.iter().all(|i| {
+                    let l = i.value.to_ascii_lowercase();
+                    l.starts_with("sts:assumerole") || l == "sts:tagsession" || l == "sts:setsourceidentity" || l == "sts:setcontext"
+                })
+        })
+    });
+    if assume {
+        (PolicyType::Trust, "its statements have a `Principal` and only `sts:AssumeRole*` actions")
+    } else {
+        (PolicyType::Resource, "a statement has a `Principal`")
+    }
+}
