@@ -51,10 +51,17 @@ pub struct Fix {
 }
 
 impl Fix {
-    pub fn replace(title: impl Into<String>, range: TextRange, new_text: impl Into<String>) -> Self {
+    pub fn replace(
+        title: impl Into<String>,
+        range: TextRange,
+        new_text: impl Into<String>,
+    ) -> Self {
         Self {
             title: title.into(),
-            edits: vec![TextEdit { range, new_text: new_text.into() }],
+            edits: vec![TextEdit {
+                range,
+                new_text: new_text.into(),
+            }],
             preferred: true,
         }
     }
@@ -72,7 +79,13 @@ pub struct Diagnostic {
 impl Diagnostic {
     #[must_use]
     pub fn new(rule: &'static Rule, range: TextRange, message: impl Into<String>) -> Self {
-        Self { rule, severity: rule.severity, range, message: message.into(), fixes: Vec::new() }
+        Self {
+            rule,
+            severity: rule.severity,
+            range,
+            message: message.into(),
+            fixes: Vec::new(),
+        }
     }
 
     #[must_use]

@@ -47,7 +47,14 @@ pub struct Analysis {
 /// Parses, lowers and validates `text`. Never fails and never panics.
 #[must_use]
 pub fn analyze(text: &str, options: &Options) -> Analysis {
-    let parse = iam_syntax::parse(text, if options.lenient { ParseOptions::LENIENT } else { ParseOptions::STRICT });
+    let parse = iam_syntax::parse(
+        text,
+        if options.lenient {
+            ParseOptions::LENIENT
+        } else {
+            ParseOptions::STRICT
+        },
+    );
     let mut diagnostics: Vec<Diagnostic> = parse
         .errors()
         .iter()
@@ -61,10 +68,20 @@ pub fn analyze(text: &str, options: &Options) -> Analysis {
             (t, TypeSource::Inferred(why))
         }
     };
-    let cx = validate::Context { parse: &parse, policy: &policy, policy_type };
+    let cx = validate::Context {
+        parse: &parse,
+        policy: &policy,
+        policy_type,
+    };
     validate::validate(&cx, &mut diagnostics);
     diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.rule.code));
-    Analysis { parse, policy, policy_type, type_source, diagnostics }
+    Analysis {
+        parse,
+        policy,
+        policy_type,
+        type_source,
+        diagnostics,
+    }
 }
 
 /// Parses and lowers `text` (strict JSON) without validating: for the evaluator and tools.
@@ -77,7 +94,11 @@ pub fn parse_policy(text: &str) -> ParsedPolicy {
         .map(|e| Diagnostic::new(&diagnostic::rules::SYNTAX_ERROR, e.range, e.message.clone()))
         .collect();
     let policy = lower::lower(&parse, &mut diagnostics);
-    ParsedPolicy { parse, policy, diagnostics }
+    ParsedPolicy {
+        parse,
+        policy,
+        diagnostics,
+    }
 }
 
 /// The result of [`parse_policy`]: `diagnostics` holds syntax and structural errors only.
@@ -92,21 +113,34 @@ pub struct ParsedPolicy {
 /// `sts:AssumeRole*` actions with a `Principal` a role trust policy; anything else is identity.
 #[must_use]
 pub fn infer_policy_type(policy: &model::Policy) -> (PolicyType, &'static str) {
-    let has_principal = policy.statements.iter().any(|s| s.principal.is_some() || s.not_principal.is_some());
+    let has_principal = policy
+        .statements
+        .iter()
+        .any(|s| s.principal.is_some() || s.not_principal.is_some());
     if !has_principal {
         return (PolicyType::Identity, "no statement has a `Principal`");
     }
-    let assume = policy.statements.iter().filter(|s| s.principal.is_some() || s.not_principal.is_some()).all(|s| {
-        s.action.as_ref().is_some_and(|a| {
-            !a.items.is_empty()
-                && a.items.iter().all(|i| {
-                    let l = i.value.to_ascii_lowercase();
-                    l.starts_with("sts:assumerole") || l == "sts:tagsession" || l == "sts:setsourceidentity" || l == "sts:setcontext"
-                })
-        })
-    });
+    let assume = policy
+        .statements
+        .iter()
+        .filter(|s| s.principal.is_some() || s.not_principal.is_some())
+        .all(|s| {
+            s.action.as_ref().is_some_and(|a| {
+                !a.items.is_empty()
+                    && a.items.iter().all(|i| {
+                        let l = i.value.to_ascii_lowercase();
+                        l.starts_with("sts:assumerole")
+                            || l == "sts:tagsession"
+                            || l == "sts:setsourceidentity"
+                            || l == "sts:setcontext"
+                    })
+            })
+        });
     if assume {
-        (PolicyType::Trust, "its statements have a `Principal` and only `sts:AssumeRole*` actions")
+        (
+            PolicyType::Trust,
+            "its statements have a `Principal` and only `sts:AssumeRole*` actions",
+        )
     } else {
         (PolicyType::Resource, "a statement has a `Principal`")
     }

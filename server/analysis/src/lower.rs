@@ -27,8 +27,13 @@ pub const STATEMENT_ELEMENTS: &[&str] = &[
 ];
 
 pub(crate) fn lower(parse: &Parse, diags: &mut Vec<Diagnostic>) -> Policy {
-    let mut policy = Policy { range: parse.root().range, ..Policy::default() };
-    let Some(root) = parse.value() else { return policy };
+    let mut policy = Policy {
+        range: parse.root().range,
+        ..Policy::default()
+    };
+    let Some(root) = parse.value() else {
+        return policy;
+    };
     let Some(obj) = root.as_object() else {
         if !matches!(root, Value::Error(_)) {
             diags.push(Diagnostic::new(
@@ -60,9 +65,15 @@ pub(crate) fn lower(parse: &Parse, diags: &mut Vec<Diagnostic>) -> Policy {
                             Diagnostic::new(
                                 &rules::INVALID_VERSION,
                                 s.range(),
-                                format!("`{text}` is not a policy language version: use `2012-10-17`"),
+                                format!(
+                                    "`{text}` is not a policy language version: use `2012-10-17`"
+                                ),
                             )
-                            .with_fix(Fix::replace("Use version 2012-10-17", s.range(), "\"2012-10-17\"")),
+                            .with_fix(Fix::replace(
+                                "Use version 2012-10-17",
+                                s.range(),
+                                "\"2012-10-17\"",
+                            )),
                         );
                     }
                     policy.version = Some(Spanned::new(version, s.range()));
@@ -88,13 +99,20 @@ pub(crate) fn lower(parse: &Parse, diags: &mut Vec<Diagnostic>) -> Policy {
                         for item in a.items() {
                             let index = policy.statements.len();
                             match item {
-                                Value::Object(o) => policy.statements.push(lower_statement(o, index, diags)),
+                                Value::Object(o) => {
+                                    policy.statements.push(lower_statement(o, index, diags))
+                                }
                                 Value::Error(_) => {}
                                 other => wrong_type(diags, "a statement", "an object", other),
                             }
                         }
                     }
-                    other => wrong_type(diags, "Statement", "an object or an array of objects", other),
+                    other => wrong_type(
+                        diags,
+                        "Statement",
+                        "an object or an array of objects",
+                        other,
+                    ),
                 }
             }
             other => unknown_element(diags, other, key.range(), TOP_LEVEL_ELEMENTS, "top-level"),
@@ -103,7 +121,13 @@ pub(crate) fn lower(parse: &Parse, diags: &mut Vec<Diagnostic>) -> Policy {
     policy
 }
 
-fn unknown_element(diags: &mut Vec<Diagnostic>, name: &str, range: TextRange, known: &[&str], place: &str) {
+fn unknown_element(
+    diags: &mut Vec<Diagnostic>,
+    name: &str,
+    range: TextRange,
+    known: &[&str],
+    place: &str,
+) {
     let mut d = Diagnostic::new(
         &rules::UNKNOWN_ELEMENT,
         range,
@@ -111,9 +135,14 @@ fn unknown_element(diags: &mut Vec<Diagnostic>, name: &str, range: TextRange, kn
     );
     if let Some(s) = closest(name, known.iter().copied()) {
         d.message = format!("`{name}` is not a {place} policy element: did you mean `{s}`?");
-        d = d.with_fix(Fix::replace(format!("Change to `{s}`"), range, format!("\"{s}\"")));
+        d = d.with_fix(Fix::replace(
+            format!("Change to `{s}`"),
+            range,
+            format!("\"{s}\""),
+        ));
     } else {
-        d.message.push_str(&format!(" (expected one of {})", known.join(", ")));
+        d.message
+            .push_str(&format!(" (expected one of {})", known.join(", ")));
     }
     diags.push(d);
 }
@@ -148,7 +177,11 @@ fn check_duplicates(obj: Object<'_>, diags: &mut Vec<Diagnostic>) {
 
 fn lower_statement(obj: Object<'_>, index: usize, diags: &mut Vec<Diagnostic>) -> Statement {
     check_duplicates(obj, diags);
-    let mut st = Statement { index, range: obj.range(), ..Statement::default() };
+    let mut st = Statement {
+        index,
+        range: obj.range(),
+        ..Statement::default()
+    };
     for member in obj.members() {
         let Some(key) = member.key() else { continue };
         let key_text = key.value();
@@ -173,7 +206,9 @@ fn lower_statement(obj: Object<'_>, index: usize, diags: &mut Vec<Diagnostic>) -
                             let mut d = Diagnostic::new(
                                 &rules::INVALID_EFFECT,
                                 s.range(),
-                                format!("`Effect` must be exactly `Allow` or `Deny`, found `{other}`"),
+                                format!(
+                                    "`Effect` must be exactly `Allow` or `Deny`, found `{other}`"
+                                ),
                             );
                             if let Some(fix) = ["Allow", "Deny"]
                                 .into_iter()
@@ -181,7 +216,11 @@ fn lower_statement(obj: Object<'_>, index: usize, diags: &mut Vec<Diagnostic>) -
                                 .or_else(|| closest(other, ["Allow", "Deny"]))
                             {
                                 d.message.push_str(&format!(": did you mean `{fix}`?"));
-                                d = d.with_fix(Fix::replace(format!("Change to `{fix}`"), s.range(), format!("\"{fix}\"")));
+                                d = d.with_fix(Fix::replace(
+                                    format!("Change to `{fix}`"),
+                                    s.range(),
+                                    format!("\"{fix}\""),
+                                ));
                             }
                             diags.push(d);
                         }
@@ -203,22 +242,39 @@ fn lower_statement(obj: Object<'_>, index: usize, diags: &mut Vec<Diagnostic>) -
 }
 
 /// A string or an array of strings.
-fn string_list(key_range: TextRange, value: Value<'_>, what: &str, diags: &mut Vec<Diagnostic>) -> StringList {
-    let mut list = StringList { key_range, range: value.range(), is_array: false, items: Vec::new() };
+fn string_list(
+    key_range: TextRange,
+    value: Value<'_>,
+    what: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> StringList {
+    let mut list = StringList {
+        key_range,
+        range: value.range(),
+        is_array: false,
+        items: Vec::new(),
+    };
     match value {
         Value::Array(a) => {
             list.is_array = true;
             string_items(a, what, diags, &mut list.items);
         }
         other => match other.as_string() {
-            Some(s) => list.items.push(Spanned::new(s.value().into_owned(), s.range())),
+            Some(s) => list
+                .items
+                .push(Spanned::new(s.value().into_owned(), s.range())),
             None => wrong_type(diags, what, "a string or an array of strings", other),
         },
     }
     list
 }
 
-fn string_items(a: Array<'_>, what: &str, diags: &mut Vec<Diagnostic>, out: &mut Vec<Spanned<String>>) {
+fn string_items(
+    a: Array<'_>,
+    what: &str,
+    diags: &mut Vec<Diagnostic>,
+    out: &mut Vec<Spanned<String>>,
+) {
     for item in a.items() {
         match item.as_string() {
             Some(s) => out.push(Spanned::new(s.value().into_owned(), s.range())),
@@ -227,14 +283,21 @@ fn string_items(a: Array<'_>, what: &str, diags: &mut Vec<Diagnostic>, out: &mut
     }
 }
 
-fn lower_principal(key_range: TextRange, value: Value<'_>, what: &str, diags: &mut Vec<Diagnostic>) -> Option<PrincipalElement> {
+fn lower_principal(
+    key_range: TextRange,
+    value: Value<'_>,
+    what: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<PrincipalElement> {
     let range = value.range();
     let value = match value {
         Value::Object(o) => {
             check_duplicates(o, diags);
             let mut entries = Vec::new();
             for m in o.members() {
-                let (Some(k), Some(v)) = (m.key(), m.value()) else { continue };
+                let (Some(k), Some(v)) = (m.key(), m.value()) else {
+                    continue;
+                };
                 let kind = Spanned::new(k.value().into_owned(), k.range());
                 let values = string_list(k.range(), v, &format!("{what}.{}", kind.value), diags);
                 entries.push(PrincipalEntry { kind, values });
@@ -244,34 +307,65 @@ fn lower_principal(key_range: TextRange, value: Value<'_>, what: &str, diags: &m
         other => match other.as_string() {
             Some(s) => PrincipalValue::Wildcard(Spanned::new(s.value().into_owned(), s.range())),
             None => {
-                wrong_type(diags, what, "`\"*\"` or an object such as `{\"AWS\": ...}`", other);
+                wrong_type(
+                    diags,
+                    what,
+                    "`\"*\"` or an object such as `{\"AWS\": ...}`",
+                    other,
+                );
                 return None;
             }
         },
     };
-    Some(PrincipalElement { key_range, range, value })
+    Some(PrincipalElement {
+        key_range,
+        range,
+        value,
+    })
 }
 
-fn lower_condition(key_range: TextRange, value: Value<'_>, diags: &mut Vec<Diagnostic>) -> Option<ConditionBlock> {
+fn lower_condition(
+    key_range: TextRange,
+    value: Value<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ConditionBlock> {
     let Some(obj) = value.as_object() else {
         wrong_type(diags, "Condition", "an object of operators", value);
         return None;
     };
     check_duplicates(obj, diags);
-    let mut block = ConditionBlock { key_range, range: obj.range(), operators: Vec::new() };
+    let mut block = ConditionBlock {
+        key_range,
+        range: obj.range(),
+        operators: Vec::new(),
+    };
     for m in obj.members() {
-        let (Some(op), Some(v)) = (m.key(), m.value()) else { continue };
+        let (Some(op), Some(v)) = (m.key(), m.value()) else {
+            continue;
+        };
         let operator = Spanned::new(op.value().into_owned(), op.range());
         let Some(keys) = v.as_object() else {
-            wrong_type(diags, &format!("the value of `{}`", operator.value), "an object of condition keys", v);
+            wrong_type(
+                diags,
+                &format!("the value of `{}`", operator.value),
+                "an object of condition keys",
+                v,
+            );
             continue;
         };
         check_duplicates(keys, diags);
         let mut entries = Vec::new();
         for km in keys.members() {
-            let (Some(k), Some(kv)) = (km.key(), km.value()) else { continue };
+            let (Some(k), Some(kv)) = (km.key(), km.value()) else {
+                continue;
+            };
             let key = Spanned::new(k.value().into_owned(), k.range());
-            let mut entry = ConditionEntry { key, range: kv.range(), is_array: false, values: Vec::new() };
+            let mut entry = ConditionEntry {
+                key,
+                range: kv.range(),
+                is_array: false,
+                values: Vec::new(),
+            };
             match kv {
                 Value::Array(a) => {
                     entry.is_array = true;
@@ -289,7 +383,11 @@ fn lower_condition(key_range: TextRange, value: Value<'_>, diags: &mut Vec<Diagn
             }
             entries.push(entry);
         }
-        block.operators.push(ConditionOperatorBlock { operator, range: keys.range(), entries });
+        block.operators.push(ConditionOperatorBlock {
+            operator,
+            range: keys.range(),
+            entries,
+        });
     }
     Some(block)
 }
@@ -297,13 +395,19 @@ fn lower_condition(key_range: TextRange, value: Value<'_>, diags: &mut Vec<Diagn
 fn condition_value(v: Value<'_>, diags: &mut Vec<Diagnostic>) -> Option<Spanned<ConditionValue>> {
     if let Value::Scalar(s) = v {
         if let Some(st) = s.as_string() {
-            return Some(Spanned::new(ConditionValue::String(st.value().into_owned()), st.range()));
+            return Some(Spanned::new(
+                ConditionValue::String(st.value().into_owned()),
+                st.range(),
+            ));
         }
         if let Some(b) = s.as_bool() {
             return Some(Spanned::new(ConditionValue::Bool(b), s.token.range));
         }
         if s.kind() == iam_syntax::TokenKind::Number {
-            return Some(Spanned::new(ConditionValue::Number(s.raw().to_owned()), s.token.range));
+            return Some(Spanned::new(
+                ConditionValue::Number(s.raw().to_owned()),
+                s.token.range,
+            ));
         }
     }
     wrong_type(diags, "a condition value", "a string, number or boolean", v);

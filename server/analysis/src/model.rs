@@ -44,7 +44,9 @@ impl Policy {
     /// The version that governs evaluation: a missing `Version` behaves as 2008-10-17.
     #[must_use]
     pub fn effective_version(&self) -> Version {
-        self.version.as_ref().map_or(Version::V2008_10_17, |v| v.value)
+        self.version
+            .as_ref()
+            .map_or(Version::V2008_10_17, |v| v.value)
     }
 }
 

@@ -20,8 +20,15 @@ pub enum PolicyType {
 }
 
 impl PolicyType {
-    pub const ALL: [Self; 7] =
-        [Self::Identity, Self::Resource, Self::Trust, Self::Scp, Self::Rcp, Self::Boundary, Self::Session];
+    pub const ALL: [Self; 7] = [
+        Self::Identity,
+        Self::Resource,
+        Self::Trust,
+        Self::Scp,
+        Self::Rcp,
+        Self::Boundary,
+        Self::Session,
+    ];
 
     #[must_use]
     pub const fn as_str(self) -> &'static str {
@@ -49,14 +56,29 @@ impl PolicyType {
         }
     }
 
+    /// The description with its indefinite article ("an identity-based policy").
+    #[must_use]
+    pub fn with_article(self) -> String {
+        let d = self.describe();
+        let article = if d.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
+        format!("{article} {d}")
+    }
+
     #[must_use]
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|t| t.as_str().eq_ignore_ascii_case(s)).or(match s {
-            "resource-based" | "resource_based" => Some(Self::Resource),
-            "role-trust" | "assume-role" => Some(Self::Trust),
-            "permissions-boundary" => Some(Self::Boundary),
-            _ => None,
-        })
+        Self::ALL
+            .into_iter()
+            .find(|t| t.as_str().eq_ignore_ascii_case(s))
+            .or(match s {
+                "resource-based" | "resource_based" => Some(Self::Resource),
+                "role-trust" | "assume-role" => Some(Self::Trust),
+                "permissions-boundary" => Some(Self::Boundary),
+                _ => None,
+            })
     }
 
     /// Size quota in characters, not counting whitespace (AWS IAM quotas: managed policy 6,144;

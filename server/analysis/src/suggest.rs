@@ -2,11 +2,18 @@
 
 /// The candidate closest to `input`: an exact case-insensitive match first, then the best
 /// Jaro-Winkler match above a threshold, then the best small edit distance.
-pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str> + Clone) -> Option<&'a str> {
+pub fn closest<'a>(
+    input: &str,
+    candidates: impl IntoIterator<Item = &'a str> + Clone,
+) -> Option<&'a str> {
     if input.is_empty() {
         return None;
     }
-    if let Some(c) = candidates.clone().into_iter().find(|c| c.eq_ignore_ascii_case(input)) {
+    if let Some(c) = candidates
+        .clone()
+        .into_iter()
+        .find(|c| c.eq_ignore_ascii_case(input))
+    {
         return Some(c);
     }
     let lower = input.to_ascii_lowercase();
@@ -29,7 +36,14 @@ mod tests {
 
     #[test]
     fn suggestions() {
-        let els = ["Principal", "Action", "Resource", "Effect", "NotAction", "Condition"];
+        let els = [
+            "Principal",
+            "Action",
+            "Resource",
+            "Effect",
+            "NotAction",
+            "Condition",
+        ];
         assert_eq!(closest("Principle", els), Some("Principal"));
         assert_eq!(closest("Actions", els), Some("Action"));
         assert_eq!(closest("action", els), Some("Action"));

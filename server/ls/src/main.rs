@@ -1,1 +1,85 @@
-fn main() {}
+//! The `iam-policy-ls` binary: `serve` (LSP over stdio) and the CLI commands.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use iam_policy_ls::cli;
+
+#[derive(Parser)]
+#[command(name = "iam-policy-ls", version = VERSION.as_str(), about = "Language server and checker for AWS IAM policy documents")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the language server over stdio.
+    Serve {
+        /// Write logs to this file instead of stderr.
+        #[arg(long)]
+        log_file: Option<std::path::PathBuf>,
+    },
+    /// Check policy files and report findings.
+    Check(cli::check::CheckArgs),
+}
+
+/// `--version`: the program's version and the catalog it embeds.
+static VERSION: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| env!("CARGO_PKG_VERSION").to_owned());
+
+fn init_logging(log_file: Option<&std::path::Path>) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(false);
+    if let Some(path) = log_file {
+        if let Ok(file) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+        {
+            builder.with_writer(std::sync::Mutex::new(file)).init();
+            return;
+        }
+    }
+    builder.with_writer(std::io::stderr).init();
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    let code = match cli.command {
+        Command::Serve { log_file } => {
+            init_logging(log_file.as_deref());
+            let rt = match tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+            {
+                Ok(rt) => rt,
+                Err(e) => {
+                    let _ = writeln!(stderr.lock(), "error: cannot start the runtime: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            rt.block_on(iam_policy_ls::serve(
+                tokio::io::stdin(),
+                tokio::io::stdout(),
+            ));
+            0
+        }
+        Command::Check(args) => cli::check::run(&args, &mut stdout.lock(), &mut stderr.lock()),
+    };
+    ExitCode::from(code)
+}

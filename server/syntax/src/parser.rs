@@ -232,6 +232,16 @@ impl Parser<'_> {
                     );
                     break;
                 }
+                TokenKind::Error => {
+                    // A stray character: report it and keep the surrounding structure.
+                    self.error(
+                        t.range,
+                        format!("unexpected character `{}`", t.range.slice(self.text)),
+                    );
+                    let mut e = Vec::new();
+                    self.bump(&mut e);
+                    c.push(Element::Node(Node::new(NodeKind::Error, e, t.range.start)));
+                }
                 TokenKind::Comma => {
                     if expect_member {
                         self.error(t.range, "unexpected `,`: expected a property name");
@@ -305,6 +315,7 @@ impl Parser<'_> {
             }
         }
         // Colon.
+        self.stray(&mut c);
         let mut lookahead = Vec::new();
         self.trivia(&mut lookahead);
         let next = self.peek();
@@ -332,6 +343,7 @@ impl Parser<'_> {
             }
         }
         // Value.
+        self.stray(&mut c);
         self.trivia(&mut c);
         match self.peek() {
             Some(t)
@@ -348,6 +360,32 @@ impl Parser<'_> {
             }
         }
         Node::new(NodeKind::Member, c, first.range.start)
+    }
+
+    /// Consumes trivia and stray characters (reported, kept in error nodes) before a token.
+    fn stray(&mut self, out: &mut Vec<Element>) {
+        loop {
+            let mut i = self.pos;
+            while self.tokens.get(i).is_some_and(|t| t.kind.is_trivia()) {
+                i += 1;
+            }
+            let Some(t) = self
+                .tokens
+                .get(i)
+                .copied()
+                .filter(|t| t.kind == TokenKind::Error)
+            else {
+                return;
+            };
+            self.trivia(out);
+            self.error(
+                t.range,
+                format!("unexpected character `{}`", t.range.slice(self.text)),
+            );
+            let mut e = Vec::new();
+            self.bump(&mut e);
+            out.push(Element::Node(Node::new(NodeKind::Error, e, t.range.start)));
+        }
     }
 
     /// After a key with no colon, a string followed by `:` is the next member's key, not a value.
@@ -406,6 +444,15 @@ impl Parser<'_> {
                     self.bump(&mut c);
                     last_comma = Some(t.range);
                     expect_value = true;
+                }
+                TokenKind::Error => {
+                    self.error(
+                        t.range,
+                        format!("unexpected character `{}`", t.range.slice(self.text)),
+                    );
+                    let mut e = Vec::new();
+                    self.bump(&mut e);
+                    c.push(Element::Node(Node::new(NodeKind::Error, e, t.range.start)));
                 }
                 TokenKind::Colon => {
                     self.error(t.range, "unexpected `:` in an array");

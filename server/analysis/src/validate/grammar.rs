@@ -11,8 +11,13 @@ use crate::policy_type::PolicyType;
 
 pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let text = cx.parse.text();
-    let Some(root) = cx.parse.value().and_then(|v| v.as_object()) else { return };
-    let open = root.node.token(TokenKind::LBrace).map_or(TextRange::empty(0), |t| t.range);
+    let Some(root) = cx.parse.value().and_then(|v| v.as_object()) else {
+        return;
+    };
+    let open = root
+        .node
+        .token(TokenKind::LBrace)
+        .map_or(TextRange::empty(0), |t| t.range);
     let policy = cx.policy;
 
     match &policy.version {
@@ -42,7 +47,11 @@ pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 v.range,
                 "version 2008-10-17 does not substitute policy variables: use `2012-10-17`",
             )
-            .with_fix(Fix::replace("Use version 2012-10-17", v.range, "\"2012-10-17\"")),
+            .with_fix(Fix::replace(
+                "Use version 2012-10-17",
+                v.range,
+                "\"2012-10-17\"",
+            )),
         ),
         Some(_) => {}
     }
@@ -108,25 +117,40 @@ fn statement_open(cx: &Context<'_>, st: &Statement) -> TextRange {
     // The statement's `{`: a one-character range is precise and readable.
     let start = st.range.start;
     let end = (start + 1).min(st.range.end);
-    if cx.parse.text().as_bytes().get(start as usize) == Some(&b'{') { TextRange::new(start, end) } else { st.range }
+    if cx.parse.text().as_bytes().get(start as usize) == Some(&b'{') {
+        TextRange::new(start, end)
+    } else {
+        st.range
+    }
 }
 
 fn check_statement(cx: &Context<'_>, st: &Statement, out: &mut Vec<Diagnostic>) {
     let open = statement_open(cx, st);
-    let name = st.sid.as_ref().map_or_else(|| format!("statement {}", st.index + 1), |s| format!("statement `{}`", s.value));
+    let name = st.sid.as_ref().map_or_else(
+        || format!("statement {}", st.index + 1),
+        |s| format!("statement `{}`", s.value),
+    );
     let has_effect_key = has_key(cx, st, "Effect");
     if !has_effect_key {
         out.push(Diagnostic::new(
             &rules::MISSING_EFFECT,
             open,
-            format!("{name} has no `Effect`: add `\"Effect\": \"Allow\"` or `\"Effect\": \"Deny\"`"),
+            format!(
+                "{name} has no `Effect`: add `\"Effect\": \"Allow\"` or `\"Effect\": \"Deny\"`"
+            ),
         ));
     }
-    if st.action.is_none() && st.not_action.is_none() && !has_key(cx, st, "Action") && !has_key(cx, st, "NotAction") {
+    if st.action.is_none()
+        && st.not_action.is_none()
+        && !has_key(cx, st, "Action")
+        && !has_key(cx, st, "NotAction")
+    {
         out.push(Diagnostic::new(
             &rules::MISSING_ACTION,
             open,
-            format!("{name} has neither `Action` nor `NotAction`: add the actions it allows or denies"),
+            format!(
+                "{name} has neither `Action` nor `NotAction`: add the actions it allows or denies"
+            ),
         ));
     }
     if cx.policy_type.requires_resource()
@@ -142,9 +166,24 @@ fn check_statement(cx: &Context<'_>, st: &Statement, out: &mut Vec<Diagnostic>) 
         ));
     }
     for (a, b, an, bn) in [
-        (st.action.as_ref().map(|l| l.key_range), st.not_action.as_ref().map(|l| l.key_range), "Action", "NotAction"),
-        (st.resource.as_ref().map(|l| l.key_range), st.not_resource.as_ref().map(|l| l.key_range), "Resource", "NotResource"),
-        (st.principal.as_ref().map(|p| p.key_range), st.not_principal.as_ref().map(|p| p.key_range), "Principal", "NotPrincipal"),
+        (
+            st.action.as_ref().map(|l| l.key_range),
+            st.not_action.as_ref().map(|l| l.key_range),
+            "Action",
+            "NotAction",
+        ),
+        (
+            st.resource.as_ref().map(|l| l.key_range),
+            st.not_resource.as_ref().map(|l| l.key_range),
+            "Resource",
+            "NotResource",
+        ),
+        (
+            st.principal.as_ref().map(|p| p.key_range),
+            st.not_principal.as_ref().map(|p| p.key_range),
+            "Principal",
+            "NotPrincipal",
+        ),
     ] {
         if let (Some(ra), Some(rb)) = (a, b) {
             out.push(Diagnostic::new(
@@ -157,14 +196,25 @@ fn check_statement(cx: &Context<'_>, st: &Statement, out: &mut Vec<Diagnostic>) 
     if let Some(sid) = &st.sid {
         let sid_rule_applies = cx.policy_type != PolicyType::Resource;
         if sid_rule_applies && !sid.value.chars().all(|c| c.is_ascii_alphanumeric()) {
-            let cleaned: String = sid.value.chars().filter(char::is_ascii_alphanumeric).collect();
+            let cleaned: String = sid
+                .value
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .collect();
             let mut d = Diagnostic::new(
                 &rules::INVALID_SID,
                 sid.range,
-                format!("`Sid` `{}` may contain only ASCII letters and digits", sid.value),
+                format!(
+                    "`Sid` `{}` may contain only ASCII letters and digits",
+                    sid.value
+                ),
             );
             if !cleaned.is_empty() {
-                d = d.with_fix(Fix::replace(format!("Change to `{cleaned}`"), sid.range, format!("\"{cleaned}\"")));
+                d = d.with_fix(Fix::replace(
+                    format!("Change to `{cleaned}`"),
+                    sid.range,
+                    format!("\"{cleaned}\""),
+                ));
             }
             out.push(d);
         }
@@ -182,7 +232,11 @@ fn check_statement(cx: &Context<'_>, st: &Statement, out: &mut Vec<Diagnostic>) 
     for p in [&st.principal, &st.not_principal].into_iter().flatten() {
         if let crate::model::PrincipalValue::Map(entries) = &p.value {
             if entries.is_empty() {
-                out.push(Diagnostic::new(&rules::EMPTY_VALUE, p.range, "the principal object is empty: it matches no principal"));
+                out.push(Diagnostic::new(
+                    &rules::EMPTY_VALUE,
+                    p.range,
+                    "the principal object is empty: it matches no principal",
+                ));
             }
             for e in entries {
                 check_list(&e.values, &e.kind.value, out);
@@ -201,7 +255,11 @@ fn check_list(list: &StringList, el: &str, out: &mut Vec<Diagnostic>) {
     }
     for item in &list.items {
         if item.value.is_empty() {
-            out.push(Diagnostic::new(&rules::EMPTY_VALUE_STRING, item.range, format!("empty string in `{el}`: remove it or write a value")));
+            out.push(Diagnostic::new(
+                &rules::EMPTY_VALUE_STRING,
+                item.range,
+                format!("empty string in `{el}`: remove it or write a value"),
+            ));
         }
     }
 }

@@ -1,0 +1,447 @@
+//! `iam-policy-ls check`: analyse policy files and report findings as text, JSON or SARIF.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use iam_analysis::{Analysis, Options, PolicyType, Severity, TypeSource};
+use iam_syntax::{LineIndex, TextRange};
+use serde_json::json;
+
+use crate::config::{self, Settings};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Sarif,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum PolicyTypeArg {
+    Identity,
+    Resource,
+    Trust,
+    Scp,
+    Rcp,
+    Boundary,
+    Session,
+}
+
+impl From<PolicyTypeArg> for PolicyType {
+    fn from(t: PolicyTypeArg) -> Self {
+        match t {
+            PolicyTypeArg::Identity => Self::Identity,
+            PolicyTypeArg::Resource => Self::Resource,
+            PolicyTypeArg::Trust => Self::Trust,
+            PolicyTypeArg::Scp => Self::Scp,
+            PolicyTypeArg::Rcp => Self::Rcp,
+            PolicyTypeArg::Boundary => Self::Boundary,
+            PolicyTypeArg::Session => Self::Session,
+        }
+    }
+}
+
+#[derive(Clone, Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Policy type of every file (default: inferred per file and shown in the output).
+    #[arg(long, value_enum)]
+    pub policy_type: Option<PolicyTypeArg>,
+    /// Accept comments and trailing commas.
+    #[arg(long)]
+    pub lenient: bool,
+    /// Files or directories (searched recursively for policy `*.json` files).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+}
+
+/// One checked file.
+pub struct FileReport {
+    pub path: String,
+    pub result: Result<Checked, String>,
+}
+
+pub struct Checked {
+    pub text: String,
+    pub analysis: Analysis,
+}
+
+/// Files to check: explicit files always; in directories, `*.json` files that are policies (a
+/// top-level `Statement`, or a path matching the default policy globs), except `*.tests.json`.
+fn collect(paths: &[PathBuf], errors: &mut Vec<FileReport>) -> Vec<(PathBuf, bool)> {
+    let mut out = Vec::new();
+    for p in paths {
+        match std::fs::metadata(p) {
+            Ok(m) if m.is_dir() => {
+                let mut stack = vec![p.clone()];
+                let mut found = Vec::new();
+                while let Some(dir) = stack.pop() {
+                    let Ok(rd) = std::fs::read_dir(&dir) else {
+                        errors.push(FileReport {
+                            path: display(&dir),
+                            result: Err("cannot read directory".into()),
+                        });
+                        continue;
+                    };
+                    for e in rd.filter_map(Result::ok) {
+                        let path = e.path();
+                        let Ok(ft) = e.file_type() else { continue };
+                        if ft.is_dir() {
+                            stack.push(path);
+                        } else if path.extension().is_some_and(|x| x == "json")
+                            && !path.to_string_lossy().ends_with(".tests.json")
+                        {
+                            found.push((path, false));
+                        }
+                    }
+                }
+                found.sort();
+                out.extend(found);
+            }
+            Ok(_) => out.push((p.clone(), true)),
+            Err(e) => errors.push(FileReport {
+                path: display(p),
+                result: Err(io_message(&e)),
+            }),
+        }
+    }
+    out
+}
+
+fn display(p: &Path) -> String {
+    p.to_string_lossy().into_owned()
+}
+
+fn io_message(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Largest file `check` reads; larger ones are refused with a message.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+fn check_file(
+    path: &Path,
+    explicit: bool,
+    options: &Options,
+    settings: &Settings,
+) -> Option<FileReport> {
+    let name = display(path);
+    let result = (|| {
+        let meta = std::fs::metadata(path).map_err(|e| io_message(&e))?;
+        if meta.len() > MAX_FILE_BYTES {
+            return Err(format!(
+                "file is {} bytes, larger than the {MAX_FILE_BYTES}-byte limit",
+                meta.len()
+            ));
+        }
+        let bytes = std::fs::read(path).map_err(|e| io_message(&e))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            format!(
+                "not valid UTF-8 (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            )
+        })?;
+        Ok(text)
+    })();
+    match result {
+        Err(e) => Some(FileReport {
+            path: name,
+            result: Err(e),
+        }),
+        Ok(text) => {
+            let analysis = iam_analysis::analyze(&text, options);
+            if !explicit && !config::is_policy(settings, &name, "json", &analysis.parse) {
+                return None;
+            }
+            Some(FileReport {
+                path: name,
+                result: Ok(Checked { text, analysis }),
+            })
+        }
+    }
+}
+
+/// Checks every file, in parallel on all cores, returning reports in path order.
+#[must_use]
+pub fn check_paths(args: &CheckArgs) -> Vec<FileReport> {
+    let mut reports = Vec::new();
+    let files = collect(&args.paths, &mut reports);
+    let options = Options {
+        policy_type: args.policy_type.map(Into::into),
+        lenient: args.lenient,
+    };
+    let settings = Settings::default();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(files.len().max(1));
+    let next = AtomicUsize::new(0);
+    let mut results: Vec<(usize, FileReport)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some((path, explicit)) = files.get(i) else {
+                            break;
+                        };
+                        if let Some(r) = check_file(path, *explicit, &options, &settings) {
+                            mine.push((i, r));
+                        }
+                    }
+                    mine
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    results.sort_by_key(|(i, _)| *i);
+    reports.extend(results.into_iter().map(|(_, r)| r));
+    reports
+}
+
+/// Runs `check`; returns the exit code (0 clean, 1 error findings, 2 usage or I/O errors).
+pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let reports = check_paths(args);
+    let io_errors = reports.iter().filter(|r| r.result.is_err()).count();
+    for r in &reports {
+        if let Err(e) = &r.result {
+            let _ = writeln!(err, "error: {}: {e}", r.path);
+        }
+    }
+    let errors: usize = reports
+        .iter()
+        .filter_map(|r| r.result.as_ref().ok())
+        .map(|c| {
+            c.analysis
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .count()
+        })
+        .sum();
+    let written = match args.format {
+        Format::Text => write_text(&reports, out),
+        Format::Json => write_json(&reports, out),
+        Format::Sarif => write_sarif(&reports, out),
+    };
+    if written.is_err() {
+        return 2;
+    }
+    if io_errors > 0 {
+        2
+    } else if errors > 0 {
+        1
+    } else {
+        0
+    }
+}
+
+fn type_note(a: &Analysis) -> String {
+    match a.type_source {
+        TypeSource::Configured => format!("checked as {}", a.policy_type.with_article()),
+        TypeSource::Inferred(why) => format!(
+            "checked as {} (inferred: {why})",
+            a.policy_type.with_article()
+        ),
+    }
+}
+
+fn write_text(reports: &[FileReport], out: &mut dyn Write) -> std::io::Result<()> {
+    let (mut files, mut errors, mut warnings, mut others) = (0, 0, 0, 0);
+    for r in reports {
+        let Ok(c) = &r.result else { continue };
+        files += 1;
+        let index = LineIndex::new(&c.text);
+        if !c.analysis.diagnostics.is_empty() {
+            writeln!(out, "{}: {}", r.path, type_note(&c.analysis))?;
+        }
+        for d in &c.analysis.diagnostics {
+            match d.severity {
+                Severity::Error => errors += 1,
+                Severity::Warning => warnings += 1,
+                _ => others += 1,
+            }
+            let start = index.line_col_utf16(&c.text, d.range.start);
+            writeln!(
+                out,
+                "{}[{}]: {}",
+                d.severity.as_str(),
+                d.rule.code,
+                d.message
+            )?;
+            let pad = " ".repeat(format!("{}", start.line + 1).len());
+            writeln!(
+                out,
+                "{pad}--> {}:{}:{}",
+                r.path,
+                start.line + 1,
+                start.col + 1
+            )?;
+            write_snippet(out, &c.text, &index, d.range)?;
+            writeln!(out, "{pad} = rule: {}", d.rule.name)?;
+            for f in &d.fixes {
+                writeln!(out, "{pad} = fix: {}", f.title)?;
+            }
+            writeln!(out)?;
+        }
+    }
+    writeln!(
+        out,
+        "{files} file{} checked: {errors} error{}, {warnings} warning{}, {others} note{}",
+        plural(files),
+        plural(errors),
+        plural(warnings),
+        plural(others)
+    )
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn write_snippet(
+    out: &mut dyn Write,
+    text: &str,
+    index: &LineIndex,
+    range: TextRange,
+) -> std::io::Result<()> {
+    let start = index.line_col_utf8(text, range.start);
+    let line_start = index.line_start(start.line) as usize;
+    let line_end = index.line_end(start.line, text) as usize;
+    let line = text.get(line_start..line_end).unwrap_or("");
+    // Show at most 120 characters around the range.
+    let col = (range.start as usize).saturating_sub(line_start);
+    let (shown, offset) = if line.len() > 120 {
+        let mut from = col.saturating_sub(40);
+        while from > 0 && !line.is_char_boundary(from) {
+            from -= 1;
+        }
+        let mut to = (from + 120).min(line.len());
+        while to < line.len() && !line.is_char_boundary(to) {
+            to += 1;
+        }
+        (&line[from..to], from)
+    } else {
+        (line, 0)
+    };
+    let gutter = format!("{}", start.line + 1);
+    let pad = " ".repeat(gutter.len());
+    writeln!(out, "{pad} |")?;
+    writeln!(out, "{gutter} | {shown}")?;
+    let prefix = line.get(offset..col.max(offset)).unwrap_or("");
+    let caret_start = prefix.chars().count();
+    let end_in_line = (range.end as usize)
+        .min(line_end)
+        .saturating_sub(line_start)
+        .max(col);
+    let width = line
+        .get(col..end_in_line)
+        .map_or(1, |s| s.chars().count())
+        .max(1);
+    writeln!(
+        out,
+        "{pad} | {}{}",
+        " ".repeat(caret_start),
+        "^".repeat(width.min(120))
+    )
+}
+
+fn json_range(text: &str, index: &LineIndex, r: TextRange) -> serde_json::Value {
+    let s = index.line_col_utf16(text, r.start);
+    let e = index.line_col_utf16(text, r.end);
+    json!({"start": {"line": s.line, "character": s.col}, "end": {"line": e.line, "character": e.col}})
+}
+
+fn write_json(reports: &[FileReport], out: &mut dyn Write) -> std::io::Result<()> {
+    let files: Vec<serde_json::Value> = reports
+        .iter()
+        .filter_map(|r| {
+            let c = r.result.as_ref().ok()?;
+            let index = LineIndex::new(&c.text);
+            let diagnostics: Vec<serde_json::Value> = c
+                .analysis
+                .diagnostics
+                .iter()
+                .map(|d| {
+                    json!({
+                        "code": d.rule.code,
+                        "severity": d.severity.as_str(),
+                        "message": d.message,
+                        "range": json_range(&c.text, &index, d.range),
+                    })
+                })
+                .collect();
+            Some(json!({"path": r.path, "policyType": c.analysis.policy_type.as_str(), "diagnostics": diagnostics}))
+        })
+        .collect();
+    serde_json::to_writer(&mut *out, &json!({ "files": files }))?;
+    writeln!(out)
+}
+
+fn sarif_level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Information | Severity::Hint => "note",
+    }
+}
+
+fn write_sarif(reports: &[FileReport], out: &mut dyn Write) -> std::io::Result<()> {
+    let rules: Vec<serde_json::Value> = iam_analysis::diagnostic::rules::ALL
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.code,
+                "name": r.name,
+                "shortDescription": {"text": r.summary},
+                "defaultConfiguration": {"level": sarif_level(r.severity)},
+                "helpUri": format!("https://github.com/iam-policy-ls/iam-policy-ls/blob/main/docs/diagnostics.md#{}", r.code.to_ascii_lowercase()),
+            })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for r in reports {
+        let Ok(c) = &r.result else { continue };
+        let index = LineIndex::new(&c.text);
+        for d in &c.analysis.diagnostics {
+            let s = index.line_col_utf16(&c.text, d.range.start);
+            let e = index.line_col_utf16(&c.text, d.range.end);
+            results.push(json!({
+                "ruleId": d.rule.code,
+                "level": sarif_level(d.severity),
+                "message": {"text": d.message},
+                "locations": [{"physicalLocation": {
+                    "artifactLocation": {"uri": r.path.replace('\\', "/")},
+                    "region": {"startLine": s.line + 1, "startColumn": s.col + 1, "endLine": e.line + 1, "endColumn": e.col + 1},
+                }}],
+            }));
+        }
+    }
+    let sarif = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "iam-policy-ls",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://github.com/iam-policy-ls/iam-policy-ls",
+                "rules": rules,
+            }},
+            "columnKind": "utf16CodeUnits",
+            "results": results,
+        }],
+    });
+    serde_json::to_writer_pretty(&mut *out, &sarif)?;
+    writeln!(out)
+}

@@ -1,0 +1,3 @@
+//! Command-line subcommands. Output goes to the writers passed in (stdout/stderr in `main`).
+
+pub mod check;

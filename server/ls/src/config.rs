@@ -1,0 +1,167 @@
+//! Settings (from `initializationOptions` and `workspace/didChangeConfiguration`) and the
+//! decision of which documents are policies.
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use iam_analysis::PolicyType;
+use serde::Deserialize;
+
+/// The default globs of files that are always treated as policies.
+pub const DEFAULT_POLICY_GLOBS: &[&str] = &[
+    "**/*.policy.json",
+    "**/iam/**/*.json",
+    "**/policies/**/*.json",
+];
+
+/// Settings as the client sends them, under the `iamPolicy` key or at the top level.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct RawSettings {
+    /// Globs of files treated as policies even without a `Statement` key.
+    pub policy_globs: Option<Vec<String>>,
+    /// Policy type per glob, e.g. `{"**/trust/*.json": "trust"}`.
+    pub policy_types: std::collections::BTreeMap<String, String>,
+    /// Accept comments and trailing commas.
+    pub lenient: bool,
+    /// Rule codes or names not to report.
+    pub disabled_rules: Vec<String>,
+    /// `error`/`warn`/`info`/`debug`/`trace`.
+    pub log_level: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Settings {
+    policy_globs: GlobSet,
+    policy_types: Vec<(GlobSet, PolicyType)>,
+    pub lenient: bool,
+    pub disabled_rules: Vec<String>,
+    /// Problems found in the settings themselves, to show to the user.
+    pub problems: Vec<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self::from_raw(RawSettings::default())
+    }
+}
+
+fn build_set(globs: &[String], problems: &mut Vec<String>) -> GlobSet {
+    let mut b = GlobSetBuilder::new();
+    for g in globs {
+        match Glob::new(g) {
+            Ok(g) => {
+                b.add(g);
+            }
+            Err(e) => problems.push(format!("invalid glob `{g}`: {e}")),
+        }
+    }
+    b.build().unwrap_or_else(|_| GlobSet::empty())
+}
+
+impl Settings {
+    #[must_use]
+    pub fn from_raw(raw: RawSettings) -> Self {
+        let mut problems = Vec::new();
+        let globs: Vec<String> = raw.policy_globs.unwrap_or_else(|| {
+            DEFAULT_POLICY_GLOBS
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect()
+        });
+        let policy_globs = build_set(&globs, &mut problems);
+        let mut policy_types = Vec::new();
+        for (glob, ty) in raw.policy_types {
+            match PolicyType::parse(&ty) {
+                Some(t) => policy_types.push((build_set(std::slice::from_ref(&glob), &mut problems), t)),
+                None => problems.push(format!(
+                    "unknown policy type `{ty}` for `{glob}` (expected identity, resource, trust, scp, rcp, boundary or session)"
+                )),
+            }
+        }
+        Self {
+            policy_globs,
+            policy_types,
+            lenient: raw.lenient,
+            disabled_rules: raw.disabled_rules,
+            problems,
+        }
+    }
+
+    /// Reads settings from a JSON value: `{"iamPolicy": {...}}` or `{...}` directly. Unknown or
+    /// malformed settings are reported in `problems` and otherwise ignored.
+    #[must_use]
+    pub fn from_json(value: &serde_json::Value) -> Self {
+        let inner = value.get("iamPolicy").unwrap_or(value);
+        match RawSettings::deserialize(inner) {
+            Ok(raw) => Self::from_raw(raw),
+            Err(e) => {
+                let mut s = Self::default();
+                s.problems.push(format!("ignoring invalid settings: {e}"));
+                s
+            }
+        }
+    }
+
+    /// Whether the path is a policy by configuration.
+    #[must_use]
+    pub fn path_is_policy(&self, path: &str) -> bool {
+        self.policy_globs.is_match(path)
+    }
+
+    /// The configured policy type of a path, if any glob matches.
+    #[must_use]
+    pub fn policy_type(&self, path: &str) -> Option<PolicyType> {
+        self.policy_types
+            .iter()
+            .find(|(g, _)| g.is_match(path))
+            .map(|(_, t)| *t)
+    }
+
+    #[must_use]
+    pub fn is_disabled(&self, rule: &iam_analysis::Rule) -> bool {
+        self.disabled_rules
+            .iter()
+            .any(|r| r == rule.code || r == rule.name)
+    }
+}
+
+/// Whether a document is a policy: its path matches a policy glob, its language id is
+/// `iam-policy`, or its top-level object has a `Statement` key. Other JSON is left alone.
+#[must_use]
+pub fn is_policy(
+    settings: &Settings,
+    path: &str,
+    language_id: &str,
+    parse: &iam_syntax::Parse,
+) -> bool {
+    if language_id == "iam-policy" || settings.path_is_policy(path) {
+        return true;
+    }
+    if path.ends_with(".tests.json") {
+        return false;
+    }
+    parse
+        .value()
+        .and_then(|v| v.as_object())
+        .is_some_and(|o| o.get("Statement").is_some())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_and_types() {
+        let s = Settings::from_json(
+            &serde_json::json!({"iamPolicy": {"policyTypes": {"**/trust/*.json": "trust", "x": "bogus"}}}),
+        );
+        assert!(s.path_is_policy("/w/infra/iam/admin.json"));
+        assert!(s.path_is_policy("/w/a.policy.json"));
+        assert!(!s.path_is_policy("/w/package.json"));
+        assert_eq!(s.policy_type("/w/trust/role.json"), Some(PolicyType::Trust));
+        assert_eq!(s.problems.len(), 1);
+        let p = iam_syntax::parse("{\"Statement\": []}", iam_syntax::ParseOptions::STRICT);
+        assert!(is_policy(&s, "/w/x.json", "json", &p));
+        let p = iam_syntax::parse("{\"name\": \"pkg\"}", iam_syntax::ParseOptions::STRICT);
+        assert!(!is_policy(&s, "/w/package.json", "json", &p));
+    }
+}

@@ -1,0 +1,330 @@
+//! The language server: lifecycle, document synchronisation and diagnostics.
+//!
+//! Invariants (see docs/architecture.md): edits are applied before the first `.await` of a
+//! handler; no `DashMap` guard is held across an `.await`; diagnostics are published tagged with
+//! the version they describe and dropped when a newer version has arrived meanwhile; every
+//! computation runs inside `guard`, so a panic becomes an error answer and the server goes on.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::{Arc, RwLock};
+
+use dashmap::DashMap;
+use iam_analysis::{Analysis, Options};
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::{self as lsp, Uri};
+use tower_lsp_server::{Client, LanguageServer};
+
+use crate::config::{self, Settings};
+use crate::convert;
+use crate::document::Document;
+use crate::encoding::PositionEncoding;
+
+#[derive(Debug, Default)]
+struct State {
+    encoding: PositionEncoding,
+    settings: Arc<Settings>,
+    /// Push diagnostics (`textDocument/publishDiagnostics`). Off when the client pulls.
+    push: bool,
+}
+
+pub struct Backend {
+    client: Client,
+    docs: DashMap<Uri, Document>,
+    state: RwLock<State>,
+}
+
+/// Runs `f`, turning a panic into an internal error.
+pub fn guard<T>(what: &str, f: impl FnOnce() -> T) -> Result<T> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|p| {
+        let msg = p
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| p.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        tracing::error!(request = what, panic = %msg, "handler panicked");
+        let mut e = Error::internal_error();
+        e.message = format!("internal error in {what}: {msg}").into();
+        e
+    })
+}
+
+impl Backend {
+    #[must_use]
+    pub fn new(client: Client) -> Self {
+        Self {
+            client,
+            docs: DashMap::new(),
+            state: RwLock::new(State {
+                push: true,
+                ..State::default()
+            }),
+        }
+    }
+
+    fn encoding(&self) -> PositionEncoding {
+        self.state.read().map(|s| s.encoding).unwrap_or_default()
+    }
+
+    fn settings(&self) -> Arc<Settings> {
+        self.state
+            .read()
+            .map(|s| Arc::clone(&s.settings))
+            .unwrap_or_default()
+    }
+
+    fn push_enabled(&self) -> bool {
+        self.state.read().map(|s| s.push).unwrap_or(true)
+    }
+
+    /// Re-analyses the document in place (synchronously) and returns what to publish.
+    fn reanalyse(&self, uri: &Uri) -> Option<(i32, Vec<lsp::Diagnostic>)> {
+        let settings = self.settings();
+        let enc = self.encoding();
+        let mut doc = self.docs.get_mut(uri)?;
+        let text = doc.text();
+        let path = uri_path(uri);
+        let language_id = doc.language_id.clone();
+        let analysis = guard("analysis", || {
+            analyse(&settings, &path, &language_id, &text)
+        })
+        .ok()
+        .flatten();
+        doc.analysis = analysis.map(Arc::new);
+        let diags = diagnostics_of(&doc, &settings, enc);
+        Some((doc.version, diags))
+    }
+
+    async fn publish(&self, uri: Uri, version: i32, diags: Vec<lsp::Diagnostic>) {
+        if !self.push_enabled() {
+            return;
+        }
+        // Drop results that a newer edit has overtaken.
+        let current = self.docs.get(&uri).map(|d| d.version);
+        if current != Some(version) {
+            return;
+        }
+        self.client
+            .publish_diagnostics(uri, diags, Some(version))
+            .await;
+    }
+}
+
+fn uri_path(uri: &Uri) -> String {
+    uri.to_file_path().map_or_else(
+        || uri.as_str().to_owned(),
+        |p| p.to_string_lossy().into_owned(),
+    )
+}
+
+/// Analyses `text` when it is a policy.
+#[must_use]
+pub fn analyse(settings: &Settings, path: &str, language_id: &str, text: &str) -> Option<Analysis> {
+    let options = Options {
+        policy_type: settings.policy_type(path),
+        lenient: settings.lenient,
+    };
+    let analysis = iam_analysis::analyze(text, &options);
+    config::is_policy(settings, path, language_id, &analysis.parse).then_some(analysis)
+}
+
+fn diagnostics_of(
+    doc: &Document,
+    settings: &Settings,
+    enc: PositionEncoding,
+) -> Vec<lsp::Diagnostic> {
+    doc.analysis.as_ref().map_or_else(Vec::new, |a| {
+        a.diagnostics
+            .iter()
+            .filter(|d| !settings.is_disabled(d.rule))
+            .map(|d| convert::diagnostic(&doc.rope, d, enc))
+            .collect()
+    })
+}
+
+fn negotiate_encoding(params: &lsp::InitializeParams) -> PositionEncoding {
+    let offered = params
+        .capabilities
+        .general
+        .as_ref()
+        .and_then(|g| g.position_encodings.as_ref())
+        .map(|v| v.iter().any(|e| *e == lsp::PositionEncodingKind::UTF8))
+        .unwrap_or(false);
+    if offered {
+        PositionEncoding::Utf8
+    } else {
+        PositionEncoding::Utf16
+    }
+}
+
+fn client_pulls(params: &lsp::InitializeParams) -> bool {
+    params
+        .capabilities
+        .text_document
+        .as_ref()
+        .is_some_and(|t| t.diagnostic.is_some())
+}
+
+/// What the server implements, exactly.
+#[must_use]
+pub fn capabilities(enc: PositionEncoding) -> lsp::ServerCapabilities {
+    lsp::ServerCapabilities {
+        position_encoding: Some(match enc {
+            PositionEncoding::Utf8 => lsp::PositionEncodingKind::UTF8,
+            PositionEncoding::Utf16 => lsp::PositionEncodingKind::UTF16,
+        }),
+        text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(
+            lsp::TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(lsp::TextDocumentSyncKind::INCREMENTAL),
+                will_save: None,
+                will_save_wait_until: None,
+                save: None,
+            },
+        )),
+        diagnostic_provider: Some(lsp::DiagnosticServerCapabilities::Options(
+            lsp::DiagnosticOptions {
+                identifier: Some(convert::SOURCE.to_owned()),
+                inter_file_dependencies: false,
+                workspace_diagnostics: false,
+                work_done_progress_options: lsp::WorkDoneProgressOptions::default(),
+            },
+        )),
+        ..lsp::ServerCapabilities::default()
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: lsp::InitializeParams) -> Result<lsp::InitializeResult> {
+        let enc = negotiate_encoding(&params);
+        let settings = params
+            .initialization_options
+            .as_ref()
+            .map(Settings::from_json)
+            .unwrap_or_default();
+        let force_push = params
+            .initialization_options
+            .as_ref()
+            .and_then(|o| o.get("iamPolicy").unwrap_or(o).get("pushDiagnostics"))
+            .and_then(serde_json::Value::as_bool);
+        let push = force_push.unwrap_or(!client_pulls(&params));
+        for p in &settings.problems {
+            tracing::warn!("settings: {p}");
+        }
+        if let Ok(mut s) = self.state.write() {
+            s.encoding = enc;
+            s.settings = Arc::new(settings);
+            s.push = push;
+        }
+        tracing::info!(?enc, push, "initialized");
+        Ok(lsp::InitializeResult {
+            capabilities: capabilities(enc),
+            server_info: Some(lsp::ServerInfo {
+                name: "iam-policy-ls".to_owned(),
+                version: Some(env!("CARGO_PKG_VERSION").to_owned()),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: lsp::DidOpenTextDocumentParams) {
+        let td = params.text_document;
+        let uri = td.uri.clone();
+        self.docs
+            .insert(td.uri, Document::new(&td.text, td.version, td.language_id));
+        if let Some((version, diags)) = self.reanalyse(&uri) {
+            self.publish(uri, version, diags).await;
+        }
+    }
+
+    async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let version = params.text_document.version;
+        let enc = self.encoding();
+        {
+            let Some(mut doc) = self.docs.get_mut(&uri) else {
+                tracing::warn!(
+                    uri = uri.as_str(),
+                    "didChange for a document that is not open: ignored"
+                );
+                return;
+            };
+            if version <= doc.version {
+                tracing::warn!(
+                    uri = uri.as_str(),
+                    version,
+                    current = doc.version,
+                    "stale didChange ignored"
+                );
+                return;
+            }
+            let changes = params.content_changes;
+            if guard("didChange", || doc.apply_changes(changes, enc)).is_err() {
+                return;
+            }
+            doc.version = version;
+        }
+        if let Some((version, diags)) = self.reanalyse(&uri) {
+            self.publish(uri, version, diags).await;
+        }
+    }
+
+    async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let was_policy = self
+            .docs
+            .remove(&uri)
+            .is_some_and(|(_, d)| d.analysis.is_some());
+        if was_policy && self.push_enabled() {
+            self.client.publish_diagnostics(uri, Vec::new(), None).await;
+        }
+    }
+
+    async fn did_change_configuration(&self, params: lsp::DidChangeConfigurationParams) {
+        let settings = Settings::from_json(&params.settings);
+        for p in &settings.problems {
+            self.client
+                .show_message(lsp::MessageType::WARNING, format!("iam-policy-ls: {p}"))
+                .await;
+        }
+        if let Ok(mut s) = self.state.write() {
+            s.settings = Arc::new(settings);
+        }
+        let uris: Vec<Uri> = self.docs.iter().map(|e| e.key().clone()).collect();
+        for uri in uris {
+            if let Some((version, diags)) = self.reanalyse(&uri) {
+                self.publish(uri, version, diags).await;
+            }
+        }
+    }
+
+    async fn diagnostic(
+        &self,
+        params: lsp::DocumentDiagnosticParams,
+    ) -> Result<lsp::DocumentDiagnosticReportResult> {
+        let uri = params.text_document.uri;
+        let settings = self.settings();
+        let enc = self.encoding();
+        let items = {
+            let Some(doc) = self.docs.get(&uri) else {
+                return Err(Error::invalid_params(format!(
+                    "document not open: {}",
+                    uri.as_str()
+                )));
+            };
+            guard("diagnostic", || diagnostics_of(&doc, &settings, enc))?
+        };
+        Ok(lsp::DocumentDiagnosticReportResult::Report(
+            lsp::DocumentDiagnosticReport::Full(lsp::RelatedFullDocumentDiagnosticReport {
+                related_documents: None,
+                full_document_diagnostic_report: lsp::FullDocumentDiagnosticReport {
+                    result_id: None,
+                    items,
+                },
+            }),
+        ))
+    }
+}
