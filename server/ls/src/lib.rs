@@ -5,7 +5,10 @@ pub mod config;
 pub mod convert;
 pub mod document;
 pub mod encoding;
+pub mod handlers;
+pub mod policy_tests;
 pub mod server;
+pub mod workspace;
 
 use tower_lsp_server::{LspService, Server};
 

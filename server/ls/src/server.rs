@@ -18,6 +18,8 @@ use crate::config::{self, Settings};
 use crate::convert;
 use crate::document::Document;
 use crate::encoding::PositionEncoding;
+use crate::handlers::{self, Snapshot};
+use crate::workspace::Workspace;
 
 #[derive(Debug, Default)]
 struct State {
@@ -76,22 +78,67 @@ impl Backend {
         self.state.read().map(|s| s.push).unwrap_or(true)
     }
 
-    /// Re-analyses the document in place (synchronously) and returns what to publish.
+    /// Re-analyses the document and returns what to publish. The text is copied out under a
+    /// short guard, analysed without any guard held, and stored back only if no newer version
+    /// arrived meanwhile.
     fn reanalyse(&self, uri: &Uri) -> Option<(i32, Vec<lsp::Diagnostic>)> {
         let settings = self.settings();
         let enc = self.encoding();
-        let mut doc = self.docs.get_mut(uri)?;
-        let text = doc.text();
+        let (text, version, language_id) = {
+            let doc = self.docs.get(uri)?;
+            (doc.text(), doc.version, doc.language_id.clone())
+        };
+        if crate::policy_tests::is_tests_file(uri) {
+            let diags = guard("policy tests", || crate::policy_tests::diagnostics(uri, &text, self, enc))
+                .ok()
+                .flatten()
+                .unwrap_or_default();
+            return Some((version, diags));
+        }
         let path = uri_path(uri);
-        let language_id = doc.language_id.clone();
-        let analysis = guard("analysis", || {
-            analyse(&settings, &path, &language_id, &text)
-        })
-        .ok()
-        .flatten();
+        let analysis = guard("analysis", || analyse(&settings, &path, &language_id, &text)).ok().flatten();
+        let mut doc = self.docs.get_mut(uri)?;
+        if doc.version != version {
+            return None;
+        }
         doc.analysis = analysis.map(Arc::new);
         let diags = diagnostics_of(&doc, &settings, enc);
         Some((doc.version, diags))
+    }
+
+    /// Re-analyses `uri` and publishes, then refreshes its open counterpart (a policy's tests
+    /// file, or a tests file's policy).
+    async fn refresh(&self, uri: Uri) {
+        if let Some((version, diags)) = self.reanalyse(&uri) {
+            self.publish(uri.clone(), version, diags).await;
+        }
+        if let Some(other) = crate::policy_tests::counterpart(&uri) {
+            if self.docs.contains_key(&other) && crate::policy_tests::is_tests_file(&other) {
+                if let Some((version, diags)) = self.reanalyse(&other) {
+                    self.publish(other, version, diags).await;
+                }
+            }
+        }
+    }
+
+    /// The document at its current version, when it is an analysed policy.
+    fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
+        let doc = self.docs.get(uri)?;
+        let analysis = Arc::clone(doc.analysis.as_ref()?);
+        Some(Snapshot {
+            uri: uri.clone(),
+            version: doc.version,
+            rope: doc.rope.clone(),
+            analysis,
+            encoding: self.encoding(),
+            settings: self.settings(),
+        })
+    }
+
+    /// Runs a read-only feature on the document's snapshot; `None` when it is not an open policy.
+    fn with_snapshot<T>(&self, what: &str, uri: &Uri, f: impl FnOnce(&Snapshot) -> Option<T>) -> Result<Option<T>> {
+        let Some(s) = self.snapshot(uri) else { return Ok(None) };
+        guard(what, || f(&s))
     }
 
     async fn publish(&self, uri: Uri, version: i32, diags: Vec<lsp::Diagnostic>) {
@@ -189,7 +236,32 @@ pub fn capabilities(enc: PositionEncoding) -> lsp::ServerCapabilities {
                 work_done_progress_options: lsp::WorkDoneProgressOptions::default(),
             },
         )),
+        completion_provider: handlers::completion::capability(),
+        hover_provider: handlers::hover::capability(),
+        code_action_provider: handlers::code_action::capability(),
+        code_lens_provider: handlers::code_lens::capability(),
+        document_symbol_provider: handlers::symbols::capability(),
+        folding_range_provider: handlers::folding::capability(),
+        selection_range_provider: handlers::selection::capability(),
+        inlay_hint_provider: handlers::inlay_hint::capability(),
+        document_formatting_provider: handlers::formatting::capability(),
+        document_range_formatting_provider: handlers::formatting::range_capability(),
+        execute_command_provider: handlers::commands::capability(),
         ..lsp::ServerCapabilities::default()
+    }
+}
+
+impl Workspace for Backend {
+    fn text(&self, uri: &Uri) -> Option<String> {
+        if let Some(doc) = self.docs.get(uri) {
+            return Some(doc.text());
+        }
+        let path = uri.to_file_path()?;
+        let meta = std::fs::metadata(&path).ok()?;
+        if !meta.is_file() || meta.len() > crate::cli::check::MAX_FILE_BYTES {
+            return None;
+        }
+        std::fs::read_to_string(&path).ok()
     }
 }
 
@@ -267,9 +339,7 @@ impl LanguageServer for Backend {
             }
             doc.version = version;
         }
-        if let Some((version, diags)) = self.reanalyse(&uri) {
-            self.publish(uri, version, diags).await;
-        }
+        self.refresh(uri).await;
     }
 
     async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
@@ -299,6 +369,61 @@ impl LanguageServer for Backend {
                 self.publish(uri, version, diags).await;
             }
         }
+    }
+
+    async fn completion(&self, params: lsp::CompletionParams) -> Result<Option<lsp::CompletionResponse>> {
+        let uri = params.text_document_position.text_document.uri.clone();
+        self.with_snapshot("completion", &uri, |s| handlers::completion::completion(s, params))
+    }
+
+    async fn hover(&self, params: lsp::HoverParams) -> Result<Option<lsp::Hover>> {
+        let uri = params.text_document_position_params.text_document.uri.clone();
+        self.with_snapshot("hover", &uri, |s| handlers::hover::hover(s, params))
+    }
+
+    async fn code_action(&self, params: lsp::CodeActionParams) -> Result<Option<lsp::CodeActionResponse>> {
+        let uri = params.text_document.uri.clone();
+        self.with_snapshot("codeAction", &uri, |s| handlers::code_action::code_action(s, params))
+    }
+
+    async fn code_lens(&self, params: lsp::CodeLensParams) -> Result<Option<Vec<lsp::CodeLens>>> {
+        let uri = params.text_document.uri.clone();
+        self.with_snapshot("codeLens", &uri, |s| handlers::code_lens::code_lens(s, params, self))
+    }
+
+    async fn document_symbol(&self, params: lsp::DocumentSymbolParams) -> Result<Option<lsp::DocumentSymbolResponse>> {
+        let uri = params.text_document.uri.clone();
+        self.with_snapshot("documentSymbol", &uri, |s| handlers::symbols::document_symbol(s, params))
+    }
+
+    async fn folding_range(&self, params: lsp::FoldingRangeParams) -> Result<Option<Vec<lsp::FoldingRange>>> {
+        let uri = params.text_document.uri.clone();
+        self.with_snapshot("foldingRange", &uri, |s| handlers::folding::folding_range(s, params))
+    }
+
+    async fn selection_range(&self, params: lsp::SelectionRangeParams) -> Result<Option<Vec<lsp::SelectionRange>>> {
+        let uri = params.text_document.uri.clone();
+        self.with_snapshot("selectionRange", &uri, |s| handlers::selection::selection_range(s, params))
+    }
+
+    async fn inlay_hint(&self, params: lsp::InlayHintParams) -> Result<Option<Vec<lsp::InlayHint>>> {
+        let uri = params.text_document.uri.clone();
+        self.with_snapshot("inlayHint", &uri, |s| handlers::inlay_hint::inlay_hint(s, params))
+    }
+
+    async fn formatting(&self, params: lsp::DocumentFormattingParams) -> Result<Option<Vec<lsp::TextEdit>>> {
+        let uri = params.text_document.uri.clone();
+        self.with_snapshot("formatting", &uri, |s| handlers::formatting::formatting(s, params))
+    }
+
+    async fn range_formatting(&self, params: lsp::DocumentRangeFormattingParams) -> Result<Option<Vec<lsp::TextEdit>>> {
+        let uri = params.text_document.uri.clone();
+        self.with_snapshot("rangeFormatting", &uri, |s| handlers::formatting::range_formatting(s, params))
+    }
+
+    async fn execute_command(&self, params: lsp::ExecuteCommandParams) -> Result<Option<serde_json::Value>> {
+        let what = params.command.clone();
+        guard(&what, || handlers::commands::execute(params, self))?
     }
 
     async fn diagnostic(

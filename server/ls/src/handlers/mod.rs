@@ -1,0 +1,50 @@
+//! Request handlers, one file per feature. Each is a plain function over a [`Snapshot`] (the
+//! document at one version), called inside `server::guard` so a panic becomes an error answer.
+//! Each feature also says what it contributes to the server capabilities, so `initialize`
+//! advertises exactly what is implemented.
+
+pub mod code_action;
+pub mod code_lens;
+pub mod commands;
+pub mod completion;
+pub mod folding;
+pub mod formatting;
+pub mod hover;
+pub mod inlay_hint;
+pub mod selection;
+pub mod symbols;
+
+use std::sync::Arc;
+
+use iam_analysis::Analysis;
+use ropey::Rope;
+use tower_lsp_server::ls_types::{Position, Uri};
+
+use crate::config::Settings;
+use crate::encoding::{self, PositionEncoding};
+
+/// An open policy document at one version, with everything a handler needs.
+#[derive(Clone, Debug)]
+pub struct Snapshot {
+    pub uri: Uri,
+    pub version: i32,
+    pub rope: Rope,
+    pub analysis: Arc<Analysis>,
+    pub encoding: PositionEncoding,
+    pub settings: Arc<Settings>,
+}
+
+impl Snapshot {
+    /// Byte offset of an LSP position (clamped).
+    #[must_use]
+    pub fn offset(&self, pos: Position) -> u32 {
+        #[allow(clippy::cast_possible_truncation)]
+        let off = encoding::offset(&self.rope, pos, self.encoding) as u32;
+        off
+    }
+
+    #[must_use]
+    pub fn range(&self, r: iam_syntax::TextRange) -> tower_lsp_server::ls_types::Range {
+        encoding::range(&self.rope, r, self.encoding)
+    }
+}

@@ -1,0 +1,20 @@
+//! `selection_range`: not implemented yet.
+
+#![allow(clippy::needless_pass_by_value)]
+
+use tower_lsp_server::ls_types as lsp;
+#[allow(unused_imports)]
+use tower_lsp_server::ls_types::OneOf;
+
+use super::Snapshot;
+
+/// What this feature adds to the server capabilities (`None`: not advertised).
+#[must_use]
+pub fn capability() -> Option<lsp::SelectionRangeProviderCapability> {
+    None
+}
+
+#[must_use]
+pub fn selection_range(_s: &Snapshot, _params: lsp::SelectionRangeParams) -> Option<Vec<lsp::SelectionRange>> {
+    None
+}
