@@ -8,6 +8,7 @@
 mod condition;
 mod explain;
 pub mod operator;
+pub mod policy_tests;
 mod request;
 pub mod values;
 pub mod variables;
@@ -16,6 +17,7 @@ pub mod wildcard;
 use iam_syntax::TextRange;
 
 pub use condition::{ConditionFailure, ConditionReason};
+pub use policy_tests::{SidecarError, TestOutcome, run_sidecar_tests, run_sidecar_tests_checked};
 pub use request::{ContextValue, PrincipalKind, Request, RequestError, classify_principal};
 
 use crate::model::{
@@ -66,7 +68,8 @@ impl PolicyKind {
         }
     }
 
-    /// Parses [`PolicyKind::name`] (case-insensitive; `permissions-boundary` is accepted too).
+    /// Parses [`PolicyKind::name`] (case-insensitive; `permissions-boundary` is accepted too, and
+    /// `trust` / `key` mean a resource-based policy).
     #[must_use]
     pub fn parse(s: &str) -> Option<Self> {
         if s.eq_ignore_ascii_case("permissions-boundary")
