@@ -532,25 +532,25 @@ impl Catalog {
             return self.global_key(&lower);
         }
         let prefix = lower.split(':').next().unwrap_or("");
-        let mut candidates: Vec<&Service> = Vec::new();
-        if let Some(s) = self.service(prefix) {
-            candidates.push(s);
+        let own = self.service(prefix);
+        if let Some(k) = own.and_then(|s| s.find_key(&lower)) {
+            return Some(k);
         }
-        for (p, i) in &self.by_key_prefix {
-            let hit =
-                p == prefix || (matching::is_template(p) && key_prefix_template_match(p, prefix));
-            if !hit {
-                continue;
-            }
-            if let Some(s) = self.services.get(*i) {
-                if !candidates.iter().any(|c| std::ptr::eq(*c, s)) {
-                    candidates.push(s);
+        // Keys defined by another service (`saml:aud` by sts), exact prefixes
+        // first, then templated ones (`github.com/enterprises/${EnterpriseName}`).
+        for templated in [false, true] {
+            for (p, i) in &self.by_key_prefix {
+                let hit = if templated {
+                    matching::is_template(p) && key_prefix_template_match(p, prefix)
+                } else {
+                    p == prefix
+                };
+                if !hit {
+                    continue;
                 }
-            }
-        }
-        for s in &candidates {
-            if let Some(k) = s.find_key(&lower) {
-                return Some(k);
+                if let Some(k) = self.services.get(*i).and_then(|s| s.find_key(&lower)) {
+                    return Some(k);
+                }
             }
         }
         self.global_key(&lower)

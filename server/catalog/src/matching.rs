@@ -81,12 +81,29 @@ pub fn arn_match(format: &str, arn: &str, strict: bool) -> bool {
     let fparts: Vec<&str> = format.splitn(6, ':').collect();
     let aparts: Vec<&str> = arn.splitn(6, ':').collect();
     if fparts.len() == 6 && aparts.len() == 6 {
+        if !literal_prefix_compatible(fparts[5], aparts[5]) {
+            return false;
+        }
         return fparts
             .iter()
             .zip(&aparts)
             .all(|(f, a)| arn_part_match(f, a, strict));
     }
     arn_part_match(format, arn, strict)
+}
+
+/// Quick reject: the literal text both start with must agree (up to the first
+/// placeholder in the format or wildcard in the ARN).
+fn literal_prefix_compatible(format: &str, arn: &str) -> bool {
+    for (x, y) in format.bytes().zip(arn.bytes()) {
+        if x == b'$' || y == b'*' || y == b'?' {
+            return true;
+        }
+        if !x.eq_ignore_ascii_case(&y) {
+            return false;
+        }
+    }
+    true
 }
 
 /// Length of the literal text the format's resource part starts with that

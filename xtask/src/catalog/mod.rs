@@ -301,11 +301,10 @@ fn compact_urls(d: &mut ServiceData) {
     };
     let mut used = false;
     for a in &mut d.actions {
-        if let Some(u) = &a.url {
-            if u == &format!("{p}{}{s}", a.name) {
-                a.url = Some("=".to_string());
-                used = true;
-            }
+        let templated = format!("{p}{}{s}", a.name);
+        if a.url.as_deref() == Some(templated.as_str()) {
+            a.url = Some("=".to_string());
+            used = true;
         }
     }
     d.api_url = used.then_some((p, s));
