@@ -1,3 +1,5 @@
 //! Command-line subcommands. Output goes to the writers passed in (stdout/stderr in `main`).
 
 pub mod check;
+pub mod simulate;
+pub mod test_cmd;
