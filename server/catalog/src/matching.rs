@@ -16,7 +16,7 @@ pub fn glob_match_ci(pattern: &str, text: &str) -> bool {
             Some(&c) if c == b'?' || c.eq_ignore_ascii_case(&t[ti]) => {
                 if c == b'?' {
                     // `?` is one character: skip a whole UTF-8 sequence.
-                    ti += utf8_len(t[ti]);
+                    ti = (ti + utf8_len(t[ti])).min(t.len());
                 } else {
                     ti += 1;
                 }
@@ -24,7 +24,7 @@ pub fn glob_match_ci(pattern: &str, text: &str) -> bool {
             }
             _ => match star {
                 Some((sp, st)) => {
-                    let next = st + utf8_len(t[st]);
+                    let next = (st + t.get(st).map_or(1, |&c| utf8_len(c))).min(t.len());
                     star = Some((sp, next));
                     pi = sp + 1;
                     ti = next;

@@ -195,3 +195,60 @@ fn retired_and_suggestions() {
         Some("ecs:RunTask".to_string())
     );
 }
+
+#[test]
+fn odd_inputs_do_not_panic() {
+    let c = catalog();
+    let inputs = [
+        "",
+        ":",
+        "::",
+        "*",
+        "**",
+        "?",
+        "*:*",
+        "*:*:*",
+        "é",
+        "ééé:ü?",
+        "ecs:",
+        ":RunTask",
+        "arn:",
+        "arn:aws",
+        "arn:*",
+        "arn:aws:ecs",
+        "arn:aws:ecs:*:*:*",
+        "arn:é:é:é:é:é",
+        "aws:",
+        "aws:/",
+        "aws:PrincipalTag/",
+        "aws:PrincipalTag/é",
+        "${TagKey}",
+        "ecs:${x}",
+        " ecs:RunTask ",
+        "a:b:c:d",
+        "\u{0}",
+        "ecs:Run?ask*?",
+        "*?*?*?",
+    ];
+    for i in inputs {
+        let _ = c.action(i);
+        let _ = c.expand(i);
+        let _ = c.match_arn(i);
+        let _ = c.condition_key(i);
+        let _ = c.service(i);
+        let _ = c.suggest_action(i);
+        let _ = c.suggest_service(i);
+        let _ = c.suggest_condition_key(i);
+        let _ = c.actions_supporting_key(i);
+        let _ = c.is_retired(i);
+        if let Some(a) = c.action("ecs:RunTask") {
+            let _ = a.supports_condition_key(i);
+        }
+        for s in ["ecs:RunT?sk", "é?", "?é", "*é*"] {
+            let _ = iam_catalog::glob_match_ci(s, i);
+            let _ = iam_catalog::glob_match_ci(i, s);
+        }
+    }
+    assert!(iam_catalog::glob_match_ci("?", "é"));
+    assert!(iam_catalog::glob_match_ci("*é", "aé"));
+}

@@ -26,7 +26,10 @@ pub fn explain_with(cat: &Catalog, input: &str, out: &mut dyn Write) -> io::Resu
         )?;
         return Ok(false);
     }
-    if input.len() >= 4 && input[..4].eq_ignore_ascii_case("arn:") {
+    if input
+        .get(..4)
+        .is_some_and(|p| p.eq_ignore_ascii_case("arn:"))
+    {
         return explain_arn(cat, input, out);
     }
     if !input.contains(':') {
@@ -471,6 +474,19 @@ mod tests {
         assert!(text.contains("aws:SourceIp"), "{text}");
         let (ok, _) = run("");
         assert!(!ok);
+        for weird in [
+            "é",
+            "ééé:ü",
+            "arn:",
+            "arn:é:é",
+            ":",
+            "::",
+            "*:*:*",
+            "a:b/c*",
+            "arn:aws:s3:::*",
+        ] {
+            let _ = run(weird);
+        }
         let (ok, text) = run("evidently:NoSuchThing");
         assert!(!ok);
         assert!(text.contains("retired"), "{text}");
