@@ -3,6 +3,7 @@
 
 pub mod diagnostic;
 pub mod evaluate;
+pub mod ide;
 mod lower;
 pub mod model;
 pub mod policy_type;
