@@ -256,7 +256,7 @@ fn eval_entry(
             None if op.if_exists => Ok(()),
             None => Err(ConditionReason::KeyAbsent),
             Some(CtxRef::Single(v)) => one(v).map_err(|_| ConditionReason::NoMemberMatched),
-            Some(CtxRef::Multi(m)) if m.is_empty() => Err(ConditionReason::EmptySet),
+            Some(CtxRef::Multi([])) => Err(ConditionReason::EmptySet),
             Some(CtxRef::Multi(m)) => {
                 if m.iter().any(|v| one(v).is_ok()) {
                     Ok(())

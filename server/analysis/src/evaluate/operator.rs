@@ -350,7 +350,7 @@ mod tests {
     #[test]
     fn s51_negated_partners() {
         for op in BaseOperator::ALL {
-            assert_eq!(op.positive().is_negated(), false, "{op}");
+            assert!(!op.positive().is_negated(), "{op}");
             assert_eq!(op.positive().family(), op.family());
         }
         assert!(BaseOperator::NotIpAddress.is_negated());
