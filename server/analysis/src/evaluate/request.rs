@@ -203,10 +203,13 @@ impl Request {
             line: e.line(),
             column: e.column(),
         })?;
-        Self::from_json_value(&value).map_err(|message| RequestError {
-            message,
-            line: 1,
-            column: 1,
+        Self::from_json_value(&value).map_err(|message| {
+            let (line, column) = locate_field(text, &message);
+            RequestError {
+                message,
+                line,
+                column,
+            }
         })
     }
 
@@ -274,6 +277,19 @@ impl Request {
         }
         Ok(req)
     }
+}
+
+/// Best-effort position of the field a message names in backticks (`"field"` in the text);
+/// 1:1 when it cannot be found.
+fn locate_field(text: &str, message: &str) -> (usize, usize) {
+    let field = message.split('`').nth(1).filter(|f| !f.is_empty());
+    let Some(at) = field.and_then(|f| text.find(&format!("\"{f}\""))) else {
+        return (1, 1);
+    };
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
 }
 
 fn bad_context(key: &str) -> String {
@@ -436,6 +452,8 @@ mod tests {
         assert_eq!(r.get("n"), Some(&ContextValue::Single("5".into())));
         let e = Request::from_json("{\"action\": 1}").expect_err("bad");
         assert!(e.message.contains("action"));
+        let e = Request::from_json("{\"action\": \"a:b\",\n  \"resource\": 3}").expect_err("bad");
+        assert_eq!((e.line, e.column), (2, 3));
         let e = Request::from_json("{\n  \"action\": ").expect_err("bad");
         assert_eq!(e.line, 2);
         assert!(Request::from_json(r#"{"action":"a:b","resource":"*","actoin":1}"#).is_err());

@@ -273,7 +273,7 @@ mod tests {
         let (code, _, err) = run_to_strings(&args);
         assert_eq!(code, 2);
         assert!(
-            err.contains("req.json:1:1: invalid request: `resource` must be a string"),
+            err.contains("req.json:2:2: invalid request: `resource` must be a string"),
             "{err}"
         );
 
