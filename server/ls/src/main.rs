@@ -23,6 +23,15 @@ enum Command {
     },
     /// Check policy files and report findings.
     Check(cli::check::CheckArgs),
+    /// Evaluate a request against policies: is it allowed, and by which statement?
+    Simulate(cli::simulate::SimulateArgs),
+    /// Run policy tests (`<name>.tests.json` beside `<name>.json`).
+    Test(cli::test_cmd::TestArgs),
+    /// Explain an action, a wildcard pattern, a condition key, a service prefix or an ARN.
+    Explain {
+        /// `ecs:RunTask`, `ecs:Describe*`, `ecs:cluster`, `ecs`, or an ARN.
+        input: String,
+    },
 }
 
 /// `--version`: the program's version and the catalog it embeds.
@@ -73,13 +82,19 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
-            rt.block_on(iam_policy_ls::serve(
-                tokio::io::stdin(),
-                tokio::io::stdout(),
-            ));
-            0
+            rt.block_on(iam_policy_ls::serve(tokio::io::stdin(), tokio::io::stdout()))
         }
         Command::Check(args) => cli::check::run(&args, &mut stdout.lock(), &mut stderr.lock()),
+        Command::Simulate(args) => cli::simulate::run(&args, &mut stdout.lock(), &mut stderr.lock()),
+        Command::Test(args) => cli::test_cmd::run(&args, &mut stdout.lock(), &mut stderr.lock()),
+        Command::Explain { input } => match cli::explain::explain(&input, &mut stdout.lock()) {
+            Ok(true) => 0,
+            Ok(false) => 1,
+            Err(e) => {
+                let _ = writeln!(stderr.lock(), "error: {e}");
+                2
+            }
+        },
     };
     ExitCode::from(code)
 }

@@ -33,6 +33,8 @@ pub struct Backend {
     client: Client,
     docs: DashMap<Uri, Document>,
     state: RwLock<State>,
+    /// Set by `shutdown`; decides the exit code.
+    shutdown: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// Runs `f`, turning a panic into an internal error.
@@ -52,7 +54,7 @@ pub fn guard<T>(what: &str, f: impl FnOnce() -> T) -> Result<T> {
 
 impl Backend {
     #[must_use]
-    pub fn new(client: Client) -> Self {
+    pub fn new(client: Client, shutdown: Arc<std::sync::atomic::AtomicBool>) -> Self {
         Self {
             client,
             docs: DashMap::new(),
@@ -60,6 +62,7 @@ impl Backend {
                 push: true,
                 ..State::default()
             }),
+            shutdown,
         }
     }
 
@@ -299,6 +302,7 @@ impl LanguageServer for Backend {
     }
 
     async fn shutdown(&self) -> Result<()> {
+        self.shutdown.store(true, std::sync::atomic::Ordering::SeqCst);
         Ok(())
     }
 

@@ -1,0 +1,157 @@
+//! End to end over an in-process transport: lifecycle, incremental sync, diagnostics, encodings.
+
+mod common;
+
+use common::{codes, edit, range_of};
+use serde_json::{Value, json};
+
+const URI: &str = "file:///work/policies/p.json";
+
+const POLICY: &str = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n      \"Effect\": \"Allow\",\n      \"Action\": \"s3:GetObject\",\n      \"Resource\": \"*\"\n    }\n  ]\n}\n";
+
+#[tokio::test]
+async fn initialize_advertises_incremental_sync_and_encoding() {
+    let mut c = common::in_process();
+    let r = c.initialize(json!({})).await;
+    let caps = &r["result"]["capabilities"];
+    assert_eq!(caps["textDocumentSync"]["change"], 2, "{caps}");
+    assert_eq!(caps["positionEncoding"], "utf-16");
+    assert_eq!(caps["diagnosticProvider"]["identifier"], "iam-policy-ls");
+    assert_eq!(r["result"]["serverInfo"]["name"], "iam-policy-ls");
+    c.shutdown_and_exit().await;
+
+    let mut c = common::in_process();
+    let r = c.initialize(json!({"general": {"positionEncodings": ["utf-8", "utf-16"]}})).await;
+    assert_eq!(r["result"]["capabilities"]["positionEncoding"], "utf-8");
+}
+
+#[tokio::test]
+async fn diagnostics_on_open_and_after_incremental_edits() {
+    let mut c = common::in_process();
+    c.initialize(json!({})).await;
+    c.open(URI, POLICY, 1).await;
+    assert!(c.diagnostics(URI, 1).await.is_empty());
+
+    // `"Effect": "Allow"` -> `"Effect": "allow"` (line 4, the `A` at column 17).
+    c.change(URI, 2, json!([edit(4, 17, 4, 18, "a")])).await;
+    let d = c.diagnostics(URI, 2).await;
+    assert_eq!(codes(&d), ["A009"]);
+    assert_eq!(range_of(&d[0]), [[4, 16], [4, 23]]);
+    assert_eq!(d[0]["source"], "iam-policy-ls");
+    assert_eq!(d[0]["severity"], 1);
+
+    // Two edits in one notification, applied in order: fix it back, then rename `Action`.
+    c.change(URI, 3, json!([edit(4, 17, 4, 18, "A"), edit(5, 7, 5, 13, "Actions")])).await;
+    let d = c.diagnostics(URI, 3).await;
+    assert_eq!(codes(&d), ["A003"], "{d:?}");
+    assert_eq!(range_of(&d[0]), [[5, 6], [5, 15]]);
+    c.shutdown_and_exit().await;
+}
+
+#[tokio::test]
+async fn emoji_and_crlf_positions_are_utf16() {
+    let mut c = common::in_process();
+    c.initialize(json!({})).await;
+    let text = "{\r\n\"Version\": \"2012-10-17\",\r\n\"Statement\": [{\"Sid\": \"😀\", \"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]\r\n}\r\n";
+    c.open(URI, text, 1).await;
+    let d = c.diagnostics(URI, 1).await;
+    // The emoji Sid is invalid: its range is the string token, in UTF-16 columns.
+    assert_eq!(codes(&d), ["A013"]);
+    assert_eq!(range_of(&d[0]), [[2, 22], [2, 26]]);
+    // Insert after the emoji (UTF-16 column 25 = after `"😀`), making the Sid `😀x`.
+    c.change(URI, 2, json!([edit(2, 25, 2, 25, "x")])).await;
+    let d = c.diagnostics(URI, 2).await;
+    assert_eq!(range_of(&d[0]), [[2, 22], [2, 27]]);
+    assert!(d[0]["message"].as_str().unwrap_or_default().contains("😀x"), "{d:?}");
+}
+
+#[tokio::test]
+async fn utf8_encoding_when_negotiated() {
+    let mut c = common::in_process();
+    c.initialize(json!({"general": {"positionEncodings": ["utf-8"]}})).await;
+    let text = "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Sid\": \"é\", \"Effect\": \"allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]}";
+    c.open(URI, text, 1).await;
+    let d = c.diagnostics(URI, 1).await;
+    let effect = d.iter().find(|d| d["code"] == "A009").expect("A009");
+    // Byte columns: `é` is two bytes, so the `"allow"` starts at byte 64.
+    assert_eq!(range_of(effect), [[0, 64], [0, 71]]);
+}
+
+#[tokio::test]
+async fn out_of_range_and_stale_edits_do_not_crash() {
+    let mut c = common::in_process();
+    c.initialize(json!({})).await;
+    c.open(URI, POLICY, 5).await;
+    c.diagnostics(URI, 5).await;
+    // Past the end: clamped (appends at the end).
+    c.change(URI, 6, json!([edit(999, 999, 1000, 0, "\n")])).await;
+    assert!(c.diagnostics(URI, 6).await.is_empty());
+    // Stale version: ignored, nothing published for it.
+    c.change(URI, 3, json!([edit(0, 0, 0, 1, "X")])).await;
+    // A later valid edit still applies to the right text.
+    c.change(URI, 7, json!([edit(4, 17, 4, 18, "a")])).await;
+    assert_eq!(codes(&c.diagnostics(URI, 7).await), ["A009"]);
+    // Unknown document: ignored.
+    c.change("file:///nope.json", 2, json!([edit(0, 0, 0, 0, "x")])).await;
+    // Pull diagnostics still answer.
+    let r = c.request("textDocument/diagnostic", json!({"textDocument": {"uri": URI}})).await;
+    assert_eq!(r["result"]["kind"], "full");
+    assert_eq!(codes(r["result"]["items"].as_array().unwrap()), ["A009"]);
+    c.shutdown_and_exit().await;
+}
+
+#[tokio::test]
+async fn non_policy_json_is_left_alone() {
+    let mut c = common::in_process();
+    c.initialize(json!({})).await;
+    let uri = "file:///work/package.json";
+    c.open(uri, "{\"name\": \"x\", \"version\": 1,}", 1).await;
+    let r = c.request("textDocument/diagnostic", json!({"textDocument": {"uri": uri}})).await;
+    assert_eq!(r["result"]["items"], json!([]));
+    let d = c.diagnostics(uri, 1).await;
+    assert!(d.is_empty());
+    // Becomes a policy once it has a Statement.
+    c.change(uri, 2, common::full("{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]}")).await;
+    assert_eq!(codes(&c.diagnostics(uri, 2).await), ["A004"]);
+    // A path matching a policy glob is a policy even without a Statement.
+    let uri = "file:///work/a.policy.json";
+    c.open(uri, "{}", 1).await;
+    assert_eq!(codes(&c.diagnostics(uri, 1).await), ["A004", "A007"]);
+}
+
+#[tokio::test]
+async fn pull_clients_get_no_push() {
+    let mut c = common::in_process();
+    c.initialize(json!({"textDocument": {"diagnostic": {"dynamicRegistration": false}}})).await;
+    c.open(URI, "{\"Statement\": []}", 1).await;
+    let r = c.request("textDocument/diagnostic", json!({"textDocument": {"uri": URI}})).await;
+    assert_eq!(codes(r["result"]["items"].as_array().unwrap()), ["A004", "A007"]);
+    let pushed = c
+        .try_wait_for(|m| m["method"] == "textDocument/publishDiagnostics", std::time::Duration::from_millis(300))
+        .await;
+    assert!(pushed.is_none(), "{pushed:?}");
+}
+
+#[tokio::test]
+async fn settings_change_reanalyses_open_documents() {
+    let mut c = common::in_process();
+    c.initialize(json!({})).await;
+    c.open(URI, "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\",}]}", 1).await;
+    assert_eq!(codes(&c.diagnostics(URI, 1).await), ["A004", "A001"]);
+    c.notify("workspace/didChangeConfiguration", json!({"settings": {"iamPolicy": {"lenient": true, "disabledRules": ["missing-version"]}}}))
+        .await;
+    assert!(c.diagnostics(URI, 1).await.is_empty());
+}
+
+#[tokio::test]
+async fn requests_on_unknown_documents_and_unknown_methods() {
+    let mut c = common::in_process();
+    c.initialize(json!({})).await;
+    let r = c.request("textDocument/diagnostic", json!({"textDocument": {"uri": "file:///none.json"}})).await;
+    assert!(r.get("error").is_some(), "{r}");
+    let r = c.request("iam/unknown", json!({})).await;
+    assert_eq!(r["error"]["code"], -32601, "{r}");
+    let r = c.request("textDocument/hover", json!({"textDocument": {"uri": "file:///none.json"}, "position": {"line": 0, "character": 0}})).await;
+    assert_eq!(r["result"], Value::Null, "{r}");
+    c.shutdown_and_exit().await;
+}
