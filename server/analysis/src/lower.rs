@@ -2,7 +2,7 @@
 //! meets (wrong JSON types, duplicate keys, unknown elements, invalid `Version`/`Effect` values)
 //! are reported here; the rest of group A lives in `validate::grammar`.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 
 use iam_syntax::{Array, Object, Parse, TextRange, Value};
 
@@ -159,18 +159,16 @@ fn wrong_type(diags: &mut Vec<Diagnostic>, what: &str, expected: &str, found: Va
 }
 
 fn check_duplicates(obj: Object<'_>, diags: &mut Vec<Diagnostic>) {
-    let mut seen: HashMap<String, TextRange> = HashMap::new();
+    let mut seen: HashSet<String> = HashSet::new();
     for m in obj.members() {
         let Some(k) = m.key() else { continue };
         let name = k.value().into_owned();
-        if seen.contains_key(&name) {
+        if !seen.insert(name.clone()) {
             diags.push(Diagnostic::new(
                 &rules::DUPLICATE_KEY,
                 k.range(),
                 format!("`{name}` appears more than once in this object: only one of them takes effect; merge their values"),
             ));
-        } else {
-            seen.insert(name, k.range());
         }
     }
 }

@@ -35,8 +35,13 @@ enum Command {
 }
 
 /// `--version`: the program's version and the catalog it embeds.
-static VERSION: std::sync::LazyLock<String> =
-    std::sync::LazyLock::new(|| env!("CARGO_PKG_VERSION").to_owned());
+static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "{}\ncatalog: {}",
+        env!("CARGO_PKG_VERSION"),
+        iam_catalog::catalog().metadata()
+    )
+});
 
 fn init_logging(log_file: Option<&std::path::Path>) {
     use tracing_subscriber::EnvFilter;
@@ -82,10 +87,15 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
-            rt.block_on(iam_policy_ls::serve(tokio::io::stdin(), tokio::io::stdout()))
+            rt.block_on(iam_policy_ls::serve(
+                tokio::io::stdin(),
+                tokio::io::stdout(),
+            ))
         }
         Command::Check(args) => cli::check::run(&args, &mut stdout.lock(), &mut stderr.lock()),
-        Command::Simulate(args) => cli::simulate::run(&args, &mut stdout.lock(), &mut stderr.lock()),
+        Command::Simulate(args) => {
+            cli::simulate::run(&args, &mut stdout.lock(), &mut stderr.lock())
+        }
         Command::Test(args) => cli::test_cmd::run(&args, &mut stdout.lock(), &mut stderr.lock()),
         Command::Explain { input } => match cli::explain::explain(&input, &mut stdout.lock()) {
             Ok(true) => 0,

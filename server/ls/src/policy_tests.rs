@@ -1,9 +1,33 @@
-//! Policy tests as you type (`<name>.tests.json` beside `<name>.json`): not implemented yet.
+//! Policy tests as you type: `<name>.tests.json` beside `<name>.json`. The tests run on every edit
+//! of either file (the open document's text, else the file on disk); a failing expectation is a
+//! diagnostic on the test's name, and a code lens above each test shows its current decision.
 
-use tower_lsp_server::ls_types::{self as lsp, Uri};
+use iam_analysis::evaluate::policy_tests::{TestOutcome, run_sidecar_tests};
+use iam_analysis::{Rule, Severity};
+use ropey::Rope;
+use tower_lsp_server::ls_types::{self as lsp, NumberOrString, Uri};
 
-use crate::encoding::PositionEncoding;
+use crate::convert::SOURCE;
+use crate::encoding::{self, PositionEncoding};
 use crate::workspace::Workspace;
+
+/// A test whose expectation does not hold.
+pub static TEST_FAILED: Rule = Rule {
+    code: "T001",
+    name: "policy-test-failed",
+    severity: Severity::Error,
+    access_analyzer: None,
+    summary: "A sidecar policy test expects a different decision than the policy gives.",
+};
+
+/// A test entry that cannot run (malformed request, unknown `expect`, missing policy file).
+pub static TEST_INVALID: Rule = Rule {
+    code: "T002",
+    name: "policy-test-invalid",
+    severity: Severity::Error,
+    access_analyzer: None,
+    summary: "A sidecar policy test entry is malformed or its policy cannot be read.",
+};
 
 /// Whether `uri` is a sidecar tests file.
 #[must_use]
@@ -23,9 +47,121 @@ pub fn counterpart(uri: &Uri) -> Option<Uri> {
     other.parse().ok()
 }
 
-/// Diagnostics for an open tests file (failing expectations), computed against its policy.
-/// `None` when there is nothing to report for this document.
+/// Runs the tests of an open tests file against its policy. `Err` says why nothing could run.
+fn outcomes(
+    tests_uri: &Uri,
+    tests_text: &str,
+    ws: &dyn Workspace,
+) -> Result<Vec<TestOutcome>, String> {
+    let policy_uri = counterpart(tests_uri).ok_or("not a tests file")?;
+    let policy_text = ws.text(&policy_uri).ok_or_else(|| {
+        format!(
+            "the policy `{}` beside this tests file cannot be read",
+            policy_uri.as_str()
+        )
+    })?;
+    Ok(run_sidecar_tests(&policy_text, tests_text))
+}
+
+fn diag(
+    rope: &Rope,
+    range: iam_syntax::TextRange,
+    rule: &'static Rule,
+    message: String,
+    enc: PositionEncoding,
+) -> lsp::Diagnostic {
+    lsp::Diagnostic {
+        range: encoding::range(rope, range, enc),
+        severity: Some(crate::convert::severity(rule.severity)),
+        code: Some(NumberOrString::String(rule.code.to_owned())),
+        source: Some(SOURCE.to_owned()),
+        message: format!("{message} ({})", rule.name),
+        ..lsp::Diagnostic::default()
+    }
+}
+
+/// Diagnostics for an open tests file: one per failing or malformed test.
 #[must_use]
-pub fn diagnostics(_tests_uri: &Uri, _tests_text: &str, _ws: &dyn Workspace, _enc: PositionEncoding) -> Option<Vec<lsp::Diagnostic>> {
-    None
+pub fn diagnostics(
+    tests_uri: &Uri,
+    tests_text: &str,
+    ws: &dyn Workspace,
+    enc: PositionEncoding,
+) -> Option<Vec<lsp::Diagnostic>> {
+    let rope = Rope::from_str(tests_text);
+    let outcomes = match outcomes(tests_uri, tests_text, ws) {
+        Ok(o) => o,
+        Err(message) => {
+            return Some(vec![diag(
+                &rope,
+                iam_syntax::TextRange::new(0, 0),
+                &TEST_INVALID,
+                message,
+                enc,
+            )]);
+        }
+    };
+    let mut out = Vec::new();
+    for o in &outcomes {
+        if let Some((message, range)) = &o.error {
+            out.push(diag(
+                &rope,
+                *range,
+                &TEST_INVALID,
+                format!("test `{}`: {message}", o.name),
+                enc,
+            ));
+        } else if !o.passed() {
+            let expected = o.expected.map_or("?", |d| d.as_str());
+            let actual = o.actual.map_or("?", |d| d.as_str());
+            out.push(diag(
+                &rope,
+                o.name_range,
+                &TEST_FAILED,
+                format!(
+                    "test `{}` expects {expected} but the policy gives {actual}:\n{}",
+                    o.name,
+                    o.explanation.trim_end()
+                ),
+                enc,
+            ));
+        }
+    }
+    Some(out)
+}
+
+/// A code lens above each test with its current decision.
+#[must_use]
+pub fn code_lenses(
+    tests_uri: &Uri,
+    tests_text: &str,
+    ws: &dyn Workspace,
+    enc: PositionEncoding,
+) -> Vec<lsp::CodeLens> {
+    let rope = Rope::from_str(tests_text);
+    let Ok(outcomes) = outcomes(tests_uri, tests_text, ws) else {
+        return Vec::new();
+    };
+    outcomes
+        .iter()
+        .map(|o| {
+            let title = match (o.actual, o.expected, &o.error) {
+                (_, _, Some((message, _))) => format!("✗ cannot run: {message}"),
+                (Some(a), Some(e), None) if a == e => format!("✓ {}", a.as_str()),
+                (Some(a), Some(e), None) => format!("✗ {} (expected {})", a.as_str(), e.as_str()),
+                (Some(a), None, None) => a.as_str().to_owned(),
+                (None, _, None) => "not evaluated".to_owned(),
+            };
+            let start = encoding::position(&rope, o.entry_range.start as usize, enc);
+            lsp::CodeLens {
+                range: lsp::Range::new(start, start),
+                command: Some(lsp::Command {
+                    title,
+                    command: String::new(),
+                    arguments: None,
+                }),
+                data: None,
+            }
+        })
+        .collect()
 }

@@ -37,9 +37,30 @@ pub struct Backend {
     shutdown: Arc<std::sync::atomic::AtomicBool>,
 }
 
+/// Documents larger than this are not analysed (one warning diagnostic says so); the server
+/// keeps their text for incremental sync only. See docs/reliability.md.
+pub const MAX_DOCUMENT_BYTES: usize = 8 << 20;
+
+/// Test-only switch (debug builds only): `IAM_POLICY_LS_TEST_PANIC=<name>` makes the guarded
+/// computation called `<name>` (`hover`, `completion`, `didChange`, `analysis`, ...) panic, to
+/// test isolation. Read once at startup; compiled out of release builds.
+#[cfg(debug_assertions)]
+fn test_panic(what: &str) {
+    static TARGET: std::sync::LazyLock<Option<String>> =
+        std::sync::LazyLock::new(|| std::env::var("IAM_POLICY_LS_TEST_PANIC").ok());
+    if TARGET.as_deref() == Some(what) {
+        panic!("deliberate test panic in {what} (IAM_POLICY_LS_TEST_PANIC)");
+    }
+}
+
 /// Runs `f`, turning a panic into an internal error.
 pub fn guard<T>(what: &str, f: impl FnOnce() -> T) -> Result<T> {
-    catch_unwind(AssertUnwindSafe(f)).map_err(|p| {
+    catch_unwind(AssertUnwindSafe(|| {
+        #[cfg(debug_assertions)]
+        test_panic(what);
+        f()
+    }))
+    .map_err(|p| {
         let msg = p
             .downcast_ref::<&str>()
             .map(|s| (*s).to_owned())
@@ -81,6 +102,21 @@ impl Backend {
         self.state.read().map(|s| s.push).unwrap_or(true)
     }
 
+    /// `iam-policy-ls/rejectedMessage`: what the framing layer (`crate::framing`) sends in place of
+    /// a malformed message; answered with the JSON-RPC error it describes.
+    pub async fn rejected_message(&self, params: Rejected) -> Result<()> {
+        tracing::warn!(
+            code = params.code,
+            "answered a malformed message: {}",
+            params.message
+        );
+        Err(Error {
+            code: params.code.into(),
+            message: params.message.into(),
+            data: None,
+        })
+    }
+
     /// Re-analyses the document and returns what to publish. The text is copied out under a
     /// short guard, analysed without any guard held, and stored back only if no newer version
     /// arrived meanwhile.
@@ -89,17 +125,38 @@ impl Backend {
         let enc = self.encoding();
         let (text, version, language_id) = {
             let doc = self.docs.get(uri)?;
+            if doc.rope.len_bytes() > MAX_DOCUMENT_BYTES {
+                let version = doc.version;
+                drop(doc);
+                let mut doc = self.docs.get_mut(uri)?;
+                if doc.version != version {
+                    return None;
+                }
+                tracing::warn!(
+                    uri = uri.as_str(),
+                    bytes = doc.rope.len_bytes(),
+                    "document larger than {MAX_DOCUMENT_BYTES} bytes: not analysed"
+                );
+                doc.analysis = None;
+                return Some((version, diagnostics_of(&doc, &settings, enc)));
+            }
             (doc.text(), doc.version, doc.language_id.clone())
         };
         if crate::policy_tests::is_tests_file(uri) {
-            let diags = guard("policy tests", || crate::policy_tests::diagnostics(uri, &text, self, enc))
-                .ok()
-                .flatten()
-                .unwrap_or_default();
+            let diags = guard("policy tests", || {
+                crate::policy_tests::diagnostics(uri, &text, self, enc)
+            })
+            .ok()
+            .flatten()
+            .unwrap_or_default();
             return Some((version, diags));
         }
         let path = uri_path(uri);
-        let analysis = guard("analysis", || analyse(&settings, &path, &language_id, &text)).ok().flatten();
+        let analysis = guard("analysis", || {
+            analyse(&settings, &path, &language_id, &text)
+        })
+        .ok()
+        .flatten();
         let mut doc = self.docs.get_mut(uri)?;
         if doc.version != version {
             return None;
@@ -139,8 +196,15 @@ impl Backend {
     }
 
     /// Runs a read-only feature on the document's snapshot; `None` when it is not an open policy.
-    fn with_snapshot<T>(&self, what: &str, uri: &Uri, f: impl FnOnce(&Snapshot) -> Option<T>) -> Result<Option<T>> {
-        let Some(s) = self.snapshot(uri) else { return Ok(None) };
+    fn with_snapshot<T>(
+        &self,
+        what: &str,
+        uri: &Uri,
+        f: impl FnOnce(&Snapshot) -> Option<T>,
+    ) -> Result<Option<T>> {
+        let Some(s) = self.snapshot(uri) else {
+            return Ok(None);
+        };
         guard(what, || f(&s))
     }
 
@@ -177,11 +241,65 @@ pub fn analyse(settings: &Settings, path: &str, language_id: &str, text: &str) -
     config::is_policy(settings, path, language_id, &analysis.parse).then_some(analysis)
 }
 
+/// Parameters of [`Backend::rejected_message`].
+#[derive(Debug, serde::Deserialize)]
+pub struct Rejected {
+    pub code: i64,
+    pub message: String,
+}
+
+/// Whether the rope contains the ASCII `needle`, without copying the text.
+fn rope_contains(rope: &ropey::Rope, needle: &str) -> bool {
+    let floor = |s: &str, mut i: usize| {
+        i = i.min(s.len());
+        while !s.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    // The end of the text so far, to find a needle that spans two chunks.
+    let mut carry = String::new();
+    for chunk in rope.chunks() {
+        let head = &chunk[..floor(chunk, needle.len())];
+        carry.push_str(head);
+        if chunk.contains(needle) || carry.contains(needle) {
+            return true;
+        }
+        let tail_of = |s: &str| s[floor(s, s.len().saturating_sub(needle.len()))..].to_owned();
+        carry = if head.len() < chunk.len() {
+            tail_of(chunk)
+        } else {
+            tail_of(&carry)
+        };
+    }
+    false
+}
+
+/// The single diagnostic of a document too large to analyse, when it looks like a policy.
+fn too_large(doc: &Document) -> Option<lsp::Diagnostic> {
+    let len = doc.rope.len_bytes();
+    if len <= MAX_DOCUMENT_BYTES || !rope_contains(&doc.rope, "\"Statement\"") {
+        return None;
+    }
+    Some(lsp::Diagnostic {
+        range: lsp::Range::default(),
+        severity: Some(lsp::DiagnosticSeverity::WARNING),
+        source: Some(convert::SOURCE.to_owned()),
+        message: format!(
+            "this document is {len} bytes, larger than the {MAX_DOCUMENT_BYTES}-byte limit: it is not analysed"
+        ),
+        ..lsp::Diagnostic::default()
+    })
+}
+
 fn diagnostics_of(
     doc: &Document,
     settings: &Settings,
     enc: PositionEncoding,
 ) -> Vec<lsp::Diagnostic> {
+    if let Some(d) = too_large(doc) {
+        return vec![d];
+    }
     doc.analysis.as_ref().map_or_else(Vec::new, |a| {
         a.diagnostics
             .iter()
@@ -197,7 +315,7 @@ fn negotiate_encoding(params: &lsp::InitializeParams) -> PositionEncoding {
         .general
         .as_ref()
         .and_then(|g| g.position_encodings.as_ref())
-        .map(|v| v.iter().any(|e| *e == lsp::PositionEncodingKind::UTF8))
+        .map(|v| v.contains(&lsp::PositionEncodingKind::UTF8))
         .unwrap_or(false);
     if offered {
         PositionEncoding::Utf8
@@ -302,7 +420,8 @@ impl LanguageServer for Backend {
     }
 
     async fn shutdown(&self) -> Result<()> {
-        self.shutdown.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.shutdown
+            .store(true, std::sync::atomic::Ordering::SeqCst);
         Ok(())
     }
 
@@ -339,6 +458,27 @@ impl LanguageServer for Backend {
             }
             let changes = params.content_changes;
             if guard("didChange", || doc.apply_changes(changes, enc)).is_err() {
+                // The text may be half-edited: forget the document rather than answer from a
+                // text that is not the client's. Clear its diagnostics and tell the user.
+                drop(doc);
+                self.docs.remove(&uri);
+                tracing::error!(
+                    uri = uri.as_str(),
+                    version,
+                    "document dropped after a failed edit"
+                );
+                self.client
+                    .publish_diagnostics(uri.clone(), Vec::new(), None)
+                    .await;
+                self.client
+                    .show_message(
+                        lsp::MessageType::ERROR,
+                        format!(
+                            "iam-policy-ls: internal error while editing {}; close and reopen it",
+                            uri.as_str()
+                        ),
+                    )
+                    .await;
                 return;
             }
             doc.version = version;
@@ -375,57 +515,115 @@ impl LanguageServer for Backend {
         }
     }
 
-    async fn completion(&self, params: lsp::CompletionParams) -> Result<Option<lsp::CompletionResponse>> {
+    async fn completion(
+        &self,
+        params: lsp::CompletionParams,
+    ) -> Result<Option<lsp::CompletionResponse>> {
         let uri = params.text_document_position.text_document.uri.clone();
-        self.with_snapshot("completion", &uri, |s| handlers::completion::completion(s, params))
+        self.with_snapshot("completion", &uri, |s| {
+            handlers::completion::completion(s, params)
+        })
     }
 
     async fn hover(&self, params: lsp::HoverParams) -> Result<Option<lsp::Hover>> {
-        let uri = params.text_document_position_params.text_document.uri.clone();
+        let uri = params
+            .text_document_position_params
+            .text_document
+            .uri
+            .clone();
         self.with_snapshot("hover", &uri, |s| handlers::hover::hover(s, params))
     }
 
-    async fn code_action(&self, params: lsp::CodeActionParams) -> Result<Option<lsp::CodeActionResponse>> {
+    async fn code_action(
+        &self,
+        params: lsp::CodeActionParams,
+    ) -> Result<Option<lsp::CodeActionResponse>> {
         let uri = params.text_document.uri.clone();
-        self.with_snapshot("codeAction", &uri, |s| handlers::code_action::code_action(s, params))
+        self.with_snapshot("codeAction", &uri, |s| {
+            handlers::code_action::code_action(s, params)
+        })
     }
 
     async fn code_lens(&self, params: lsp::CodeLensParams) -> Result<Option<Vec<lsp::CodeLens>>> {
         let uri = params.text_document.uri.clone();
-        self.with_snapshot("codeLens", &uri, |s| handlers::code_lens::code_lens(s, params, self))
+        if crate::policy_tests::is_tests_file(&uri) {
+            let Some(text) = self.docs.get(&uri).map(|d| d.text()) else {
+                return Ok(None);
+            };
+            let enc = self.encoding();
+            return guard("codeLens", || {
+                Some(crate::policy_tests::code_lenses(&uri, &text, self, enc))
+            });
+        }
+        self.with_snapshot("codeLens", &uri, |s| {
+            handlers::code_lens::code_lens(s, params, self)
+        })
     }
 
-    async fn document_symbol(&self, params: lsp::DocumentSymbolParams) -> Result<Option<lsp::DocumentSymbolResponse>> {
+    async fn document_symbol(
+        &self,
+        params: lsp::DocumentSymbolParams,
+    ) -> Result<Option<lsp::DocumentSymbolResponse>> {
         let uri = params.text_document.uri.clone();
-        self.with_snapshot("documentSymbol", &uri, |s| handlers::symbols::document_symbol(s, params))
+        self.with_snapshot("documentSymbol", &uri, |s| {
+            handlers::symbols::document_symbol(s, params)
+        })
     }
 
-    async fn folding_range(&self, params: lsp::FoldingRangeParams) -> Result<Option<Vec<lsp::FoldingRange>>> {
+    async fn folding_range(
+        &self,
+        params: lsp::FoldingRangeParams,
+    ) -> Result<Option<Vec<lsp::FoldingRange>>> {
         let uri = params.text_document.uri.clone();
-        self.with_snapshot("foldingRange", &uri, |s| handlers::folding::folding_range(s, params))
+        self.with_snapshot("foldingRange", &uri, |s| {
+            handlers::folding::folding_range(s, params)
+        })
     }
 
-    async fn selection_range(&self, params: lsp::SelectionRangeParams) -> Result<Option<Vec<lsp::SelectionRange>>> {
+    async fn selection_range(
+        &self,
+        params: lsp::SelectionRangeParams,
+    ) -> Result<Option<Vec<lsp::SelectionRange>>> {
         let uri = params.text_document.uri.clone();
-        self.with_snapshot("selectionRange", &uri, |s| handlers::selection::selection_range(s, params))
+        self.with_snapshot("selectionRange", &uri, |s| {
+            handlers::selection::selection_range(s, params)
+        })
     }
 
-    async fn inlay_hint(&self, params: lsp::InlayHintParams) -> Result<Option<Vec<lsp::InlayHint>>> {
+    async fn inlay_hint(
+        &self,
+        params: lsp::InlayHintParams,
+    ) -> Result<Option<Vec<lsp::InlayHint>>> {
         let uri = params.text_document.uri.clone();
-        self.with_snapshot("inlayHint", &uri, |s| handlers::inlay_hint::inlay_hint(s, params))
+        self.with_snapshot("inlayHint", &uri, |s| {
+            handlers::inlay_hint::inlay_hint(s, params)
+        })
     }
 
-    async fn formatting(&self, params: lsp::DocumentFormattingParams) -> Result<Option<Vec<lsp::TextEdit>>> {
+    async fn formatting(
+        &self,
+        params: lsp::DocumentFormattingParams,
+    ) -> Result<Option<Vec<lsp::TextEdit>>> {
         let uri = params.text_document.uri.clone();
-        self.with_snapshot("formatting", &uri, |s| handlers::formatting::formatting(s, params))
+        self.with_snapshot("formatting", &uri, |s| {
+            handlers::formatting::formatting(s, params)
+        })
     }
 
-    async fn range_formatting(&self, params: lsp::DocumentRangeFormattingParams) -> Result<Option<Vec<lsp::TextEdit>>> {
+    async fn range_formatting(
+        &self,
+        params: lsp::DocumentRangeFormattingParams,
+    ) -> Result<Option<Vec<lsp::TextEdit>>> {
         let uri = params.text_document.uri.clone();
-        self.with_snapshot("rangeFormatting", &uri, |s| handlers::formatting::range_formatting(s, params))
+        self.with_snapshot("rangeFormatting", &uri, |s| {
+            handlers::formatting::range_formatting(s, params)
+        })
     }
 
-    async fn execute_command(&self, params: lsp::ExecuteCommandParams) -> Result<Option<serde_json::Value>> {
+    async fn execute_command(
+        &self,
+        params: lsp::ExecuteCommandParams,
+    ) -> Result<Option<serde_json::Value>> {
         let what = params.command.clone();
         guard(&what, || handlers::commands::execute(params, self))?
     }

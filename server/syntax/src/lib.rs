@@ -115,31 +115,31 @@ impl Parse {
         }
     }
 
-    /// The non-trivia token that contains `offset` (end inclusive), preferring the token that
-    /// starts at `offset` is not chosen over one that ends there: a cursor at `"ab|"` is in the string.
+    /// The non-trivia token that contains `offset` (end inclusive). When one token ends and
+    /// another starts at `offset`, the one that ends there wins: a cursor at `"ab"|` is in the
+    /// string. Iterative.
     #[must_use]
     pub fn token_at(&self, offset: u32) -> Option<Token> {
-        let mut found = None;
-        let mut node = &self.root;
-        'descend: loop {
+        let mut found: Option<Token> = None;
+        let mut stack = vec![&self.root];
+        while let Some(node) = stack.pop() {
             for child in &node.children {
                 match child {
                     Element::Token(t)
                         if !t.kind.is_trivia() && t.range.contains_inclusive(offset) =>
                     {
-                        if found.is_none() || t.range.start < offset {
+                        let better =
+                            found.is_none_or(|f| t.range.start < offset && f.range.start >= offset);
+                        if better {
                             found = Some(*t);
                         }
                     }
-                    Element::Node(n) if n.range.contains_inclusive(offset) => {
-                        node = n;
-                        continue 'descend;
-                    }
+                    Element::Node(n) if n.range.contains_inclusive(offset) => stack.push(n),
                     _ => {}
                 }
             }
-            return found;
         }
+        found
     }
 }
 
