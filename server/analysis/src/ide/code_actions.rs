@@ -10,9 +10,9 @@ use iam_syntax::{Parse, TextRange, TokenKind};
 use super::completion::verb;
 use super::locate::{Role, Seg, locate, statement_at};
 use super::{clamp, json_escape, line_ending};
+use crate::Analysis;
 use crate::diagnostic::{TextEdit, rules};
 use crate::model::{Statement, StringList};
-use crate::Analysis;
 
 /// Most actions an expansion writes out.
 pub const MAX_EXPANSION: usize = 500;
@@ -40,11 +40,17 @@ pub struct CodeAction {
 #[must_use]
 pub fn code_actions(analysis: &Analysis, range: TextRange) -> Vec<CodeAction> {
     let text = analysis.parse.text();
-    let range = TextRange::new(clamp(text, range.start), clamp(text, range.end.max(range.start)));
+    let range = TextRange::new(
+        clamp(text, range.start),
+        clamp(text, range.end.max(range.start)),
+    );
     let mut out = Vec::new();
     for (i, d) in analysis.diagnostics.iter().enumerate() {
         if d.range.start > range.end || d.range.end < range.start {
             continue;
+        }
+        if std::ptr::eq(d.rule, &rules::MISSING_VERSION) {
+            continue; // `add_version` below keeps the document's indentation and line endings
         }
         for f in &d.fixes {
             out.push(CodeAction {
@@ -73,20 +79,32 @@ pub fn code_actions(analysis: &Analysis, range: TextRange) -> Vec<CodeAction> {
                 .collect()
         })
         .unwrap_or_default();
-    let cx = Cx { parse: &analysis.parse, text, nl: line_ending(text) };
+    let cx = Cx {
+        parse: &analysis.parse,
+        text,
+        nl: line_ending(text),
+    };
     // The string element under the cursor.
     if loc.role == Role::Value {
         if let Some(s) = loc.string {
-            let wrappable = matches!(rest.first().map(String::as_str), Some("Action" | "NotAction" | "Resource" | "NotResource"))
-                && rest.len() == 1
+            let wrappable = matches!(
+                rest.first().map(String::as_str),
+                Some("Action" | "NotAction" | "Resource" | "NotResource")
+            ) && rest.len() == 1
                 || rest.first().is_some_and(|k| k == "Condition") && rest.len() == 3
-                || rest.first().is_some_and(|k| k == "Principal" || k == "NotPrincipal") && rest.len() == 2;
+                || rest
+                    .first()
+                    .is_some_and(|k| k == "Principal" || k == "NotPrincipal")
+                    && rest.len() == 2;
             let in_array = matches!(loc.path.last(), Some(Seg::Index(_)));
             if wrappable && !in_array && s.is_terminated() {
                 out.push(CodeAction {
                     title: "Wrap in an array".to_owned(),
                     kind: CodeActionKind::RefactorRewrite,
-                    edits: vec![TextEdit { range: s.range(), new_text: format!("[{}]", s.raw()) }],
+                    edits: vec![TextEdit {
+                        range: s.range(),
+                        new_text: format!("[{}]", s.raw()),
+                    }],
                     preferred: false,
                     diagnostics: Vec::new(),
                 });
@@ -125,11 +143,6 @@ fn add_version(analysis: &Analysis, range: TextRange, out: &mut Vec<CodeAction>)
         .diagnostics
         .iter()
         .position(|d| std::ptr::eq(d.rule, &rules::MISSING_VERSION));
-    if let Some(i) = diag {
-        if !analysis.diagnostics[i].fixes.is_empty() {
-            return; // the check offers it already
-        }
-    }
     let text = analysis.parse.text();
     let nl = line_ending(text);
     let obj = top.range();
@@ -137,7 +150,9 @@ fn add_version(analysis: &Analysis, range: TextRange, out: &mut Vec<CodeAction>)
     let new_text = match first {
         Some(m) => {
             let indent = indent_of(text, m.range().start);
-            let same_line = !TextRange::new(obj.start, m.range().start).slice(text).contains('\n');
+            let same_line = !TextRange::new(obj.start, m.range().start)
+                .slice(text)
+                .contains('\n');
             if same_line {
                 "\"Version\": \"2012-10-17\", ".to_owned()
             } else {
@@ -147,7 +162,13 @@ fn add_version(analysis: &Analysis, range: TextRange, out: &mut Vec<CodeAction>)
         None => "\"Version\": \"2012-10-17\"".to_owned(),
     };
     let at = match first {
-        Some(m) if !TextRange::new(obj.start, m.range().start).slice(text).contains('\n') => m.range().start,
+        Some(m)
+            if !TextRange::new(obj.start, m.range().start)
+                .slice(text)
+                .contains('\n') =>
+        {
+            m.range().start
+        }
         _ => obj.start + 1,
     };
     let applies = diag.is_some_and(|i| {
@@ -159,8 +180,15 @@ fn add_version(analysis: &Analysis, range: TextRange, out: &mut Vec<CodeAction>)
     }
     out.push(CodeAction {
         title: "Add `\"Version\": \"2012-10-17\"`".to_owned(),
-        kind: if diag.is_some() { CodeActionKind::QuickFix } else { CodeActionKind::RefactorRewrite },
-        edits: vec![TextEdit { range: TextRange::empty(at), new_text }],
+        kind: if diag.is_some() {
+            CodeActionKind::QuickFix
+        } else {
+            CodeActionKind::RefactorRewrite
+        },
+        edits: vec![TextEdit {
+            range: TextRange::empty(at),
+            new_text,
+        }],
         preferred: diag.is_some(),
         diagnostics: diag.into_iter().collect(),
     });
@@ -169,7 +197,10 @@ fn add_version(analysis: &Analysis, range: TextRange, out: &mut Vec<CodeAction>)
 /// The indentation (spaces and tabs) of the line that contains `offset`.
 fn indent_of(text: &str, offset: u32) -> String {
     let o = (offset as usize).min(text.len());
-    let start = text.get(..o).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
+    let start = text
+        .get(..o)
+        .and_then(|t| t.rfind('\n'))
+        .map_or(0, |i| i + 1);
     text.get(start..)
         .unwrap_or("")
         .chars()
@@ -199,9 +230,16 @@ impl Cx<'_> {
 
     /// The list rewritten with `items` (keeping its layout: one line, or one item per line).
     fn render(&self, list: &StringList, items: &[String]) -> String {
-        let quoted: Vec<String> = items.iter().map(|i| format!("\"{}\"", json_escape(i))).collect();
+        let quoted: Vec<String> = items
+            .iter()
+            .map(|i| format!("\"{}\"", json_escape(i)))
+            .collect();
         let raw = list.range.slice(self.text);
-        let multi = if list.is_array { raw.contains('\n') } else { items.len() > 1 };
+        let multi = if list.is_array {
+            raw.contains('\n')
+        } else {
+            items.len() > 1
+        };
         if !multi {
             return if list.is_array || items.len() != 1 {
                 format!("[{}]", quoted.join(", "))
@@ -210,19 +248,36 @@ impl Cx<'_> {
             };
         }
         let (item_indent, close_indent) = match (list.is_array, list.items.first()) {
-            (true, Some(first)) => (indent_of(self.text, first.range.start), indent_of(self.text, list.range.end)),
+            (true, Some(first)) => (
+                indent_of(self.text, first.range.start),
+                indent_of(self.text, list.range.end),
+            ),
             _ => {
                 let key = indent_of(self.text, list.key_range.start);
-                let unit = if key.contains('\t') { "\t".to_owned() } else { "    ".to_owned() };
+                let unit = if key.contains('\t') {
+                    "\t".to_owned()
+                } else {
+                    "    ".to_owned()
+                };
                 (format!("{key}{unit}"), key)
             }
         };
         let sep = format!(",{}{item_indent}", self.nl);
-        format!("[{}{item_indent}{}{}{close_indent}]", self.nl, quoted.join(&sep), self.nl)
+        format!(
+            "[{}{item_indent}{}{}{close_indent}]",
+            self.nl,
+            quoted.join(&sep),
+            self.nl
+        )
     }
 
     fn expand_wildcard(&self, list: &StringList, offset: u32, out: &mut Vec<CodeAction>) {
-        let Some((idx, item)) = list.items.iter().enumerate().find(|(_, i)| i.range.contains_inclusive(offset)) else {
+        let Some((idx, item)) = list
+            .items
+            .iter()
+            .enumerate()
+            .find(|(_, i)| i.range.contains_inclusive(offset))
+        else {
             return;
         };
         if !iam_catalog::has_wildcard(&item.value) || item.value.trim() == "*" {
@@ -243,7 +298,10 @@ impl Cx<'_> {
         out.push(CodeAction {
             title: format!("Expand `{}` into {} actions", item.value, expanded.len()),
             kind: CodeActionKind::RefactorRewrite,
-            edits: vec![TextEdit { range: list.range, new_text: self.render(list, &items) }],
+            edits: vec![TextEdit {
+                range: list.range,
+                new_text: self.render(list, &items),
+            }],
             preferred: false,
             diagnostics: Vec::new(),
         });
@@ -252,13 +310,17 @@ impl Cx<'_> {
     fn collapse(&self, list: &StringList, out: &mut Vec<CodeAction>) {
         let cat = catalog();
         // Canonical concrete actions of the list, by service.
-        let mut by_service: std::collections::BTreeMap<String, Vec<(usize, String)>> = Default::default();
+        let mut by_service: std::collections::BTreeMap<String, Vec<(usize, String)>> =
+            Default::default();
         for (i, it) in list.items.iter().enumerate() {
             if iam_catalog::has_wildcard(&it.value) {
                 continue;
             }
             if let Some(a) = cat.action(&it.value) {
-                by_service.entry(a.prefix().to_owned()).or_default().push((i, a.name().to_owned()));
+                by_service
+                    .entry(a.prefix().to_owned())
+                    .or_default()
+                    .push((i, a.name().to_owned()));
             }
         }
         let mut offered: HashSet<String> = HashSet::new();
@@ -266,7 +328,8 @@ impl Cx<'_> {
             if acts.len() < 2 {
                 continue;
             }
-            let mut prefixes: Vec<String> = vec![common_prefix(acts.iter().map(|(_, n)| n.as_str()))];
+            let mut prefixes: Vec<String> =
+                vec![common_prefix(acts.iter().map(|(_, n)| n.as_str()))];
             for (_, n) in acts {
                 prefixes.push(verb(n).to_owned());
             }
@@ -281,8 +344,13 @@ impl Cx<'_> {
                     continue;
                 }
                 let pattern = format!("{svc}:{p}*");
-                let expanded: HashSet<String> = cat.expand(&pattern).iter().map(|a| a.name().to_ascii_lowercase()).collect();
-                let have: HashSet<String> = subset.iter().map(|(_, n)| n.to_ascii_lowercase()).collect();
+                let expanded: HashSet<String> = cat
+                    .expand(&pattern)
+                    .iter()
+                    .map(|a| a.name().to_ascii_lowercase())
+                    .collect();
+                let have: HashSet<String> =
+                    subset.iter().map(|(_, n)| n.to_ascii_lowercase()).collect();
                 if expanded != have || !offered.insert(pattern.clone()) {
                     continue;
                 }
@@ -299,7 +367,10 @@ impl Cx<'_> {
                 out.push(CodeAction {
                     title: format!("Collapse {} actions into `{pattern}`", subset.len()),
                     kind: CodeActionKind::RefactorRewrite,
-                    edits: vec![TextEdit { range: list.range, new_text: self.render(list, &items) }],
+                    edits: vec![TextEdit {
+                        range: list.range,
+                        new_text: self.render(list, &items),
+                    }],
                     preferred: false,
                     diagnostics: Vec::new(),
                 });
@@ -319,14 +390,25 @@ impl Cx<'_> {
             return;
         }
         let title = if sorted.len() < values.len() {
-            format!("Sort and deduplicate `{name}` ({} duplicate{})", values.len() - sorted.len(), if values.len() - sorted.len() == 1 { "" } else { "s" })
+            format!(
+                "Sort and deduplicate `{name}` ({} duplicate{})",
+                values.len() - sorted.len(),
+                if values.len() - sorted.len() == 1 {
+                    ""
+                } else {
+                    "s"
+                }
+            )
         } else {
             format!("Sort `{name}`")
         };
         out.push(CodeAction {
             title,
             kind: CodeActionKind::RefactorRewrite,
-            edits: vec![TextEdit { range: list.range, new_text: self.render(list, &sorted) }],
+            edits: vec![TextEdit {
+                range: list.range,
+                new_text: self.render(list, &sorted),
+            }],
             preferred: false,
             diagnostics: Vec::new(),
         });
@@ -350,18 +432,37 @@ impl Cx<'_> {
         }
         let cat = catalog();
         let mut groups: Vec<(String, Vec<usize>, bool)> = Vec::new();
-        if let Some((i, it)) = list.items.iter().enumerate().find(|(_, i)| i.range.contains_inclusive(offset)) {
-            groups.push((format!("Move `{}` into a new statement", it.value), vec![i], false));
+        if let Some((i, it)) = list
+            .items
+            .iter()
+            .enumerate()
+            .find(|(_, i)| i.range.contains_inclusive(offset))
+        {
+            groups.push((
+                format!("Move `{}` into a new statement", it.value),
+                vec![i],
+                false,
+            ));
         }
         let star_only: Vec<usize> = list
             .items
             .iter()
             .enumerate()
-            .filter(|(_, it)| cat.action(&it.value).is_some_and(|a| a.accepts_only_wildcard_resource()))
+            .filter(|(_, it)| {
+                cat.action(&it.value)
+                    .is_some_and(|a| a.accepts_only_wildcard_resource())
+            })
             .map(|(i, _)| i)
             .collect();
-        let resource_is_star = st.resource.as_ref().is_some_and(|r| r.items.iter().all(|i| i.value == "*"));
-        if !star_only.is_empty() && star_only.len() < list.items.len() && !resource_is_star && st.resource.is_some() {
+        let resource_is_star = st
+            .resource
+            .as_ref()
+            .is_some_and(|r| r.items.iter().all(|i| i.value == "*"));
+        if !star_only.is_empty()
+            && star_only.len() < list.items.len()
+            && !resource_is_star
+            && st.resource.is_some()
+        {
             groups.push((
                 format!("Split: move {} action{} without resource types into a statement with `\"Resource\": \"*\"`", star_only.len(), if star_only.len() == 1 { "" } else { "s" }),
                 star_only,
@@ -369,10 +470,21 @@ impl Cx<'_> {
             ));
         }
         for (title, moved, star) in groups {
-            let keep: Vec<String> = list.items.iter().enumerate().filter(|(i, _)| !moved.contains(i)).map(|(_, it)| it.value.clone()).collect();
-            let taken: Vec<String> = moved.iter().filter_map(|i| list.items.get(*i)).map(|it| it.value.clone()).collect();
+            let keep: Vec<String> = list
+                .items
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !moved.contains(i))
+                .map(|(_, it)| it.value.clone())
+                .collect();
+            let taken: Vec<String> = moved
+                .iter()
+                .filter_map(|i| list.items.get(*i))
+                .map(|it| it.value.clone())
+                .collect();
             // The copy: the statement's text with Action (and Resource, Sid) replaced.
-            let mut replacements: Vec<(TextRange, String)> = vec![(list.range, self.render(list, &taken))];
+            let mut replacements: Vec<(TextRange, String)> =
+                vec![(list.range, self.render(list, &taken))];
             if star {
                 if let Some(r) = &st.resource {
                     replacements.push((r.range, "\"*\"".to_owned()));
@@ -384,8 +496,12 @@ impl Cx<'_> {
             replacements.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
             let mut copy = st.range.slice(self.text).to_owned();
             for (r, t) in replacements {
-                let (s, e) = ((r.start - st.range.start) as usize, (r.end - st.range.start) as usize);
-                if s <= e && e <= copy.len() && copy.is_char_boundary(s) && copy.is_char_boundary(e) {
+                let (s, e) = (
+                    (r.start - st.range.start) as usize,
+                    (r.end - st.range.start) as usize,
+                );
+                if s <= e && e <= copy.len() && copy.is_char_boundary(s) && copy.is_char_boundary(e)
+                {
                     copy.replace_range(s..e, &t);
                 }
             }
@@ -394,8 +510,14 @@ impl Cx<'_> {
                 title,
                 kind: CodeActionKind::RefactorExtract,
                 edits: vec![
-                    TextEdit { range: list.range, new_text: self.render(list, &keep) },
-                    TextEdit { range: TextRange::empty(st.range.end), new_text: format!(",{}{indent}{copy}", self.nl) },
+                    TextEdit {
+                        range: list.range,
+                        new_text: self.render(list, &keep),
+                    },
+                    TextEdit {
+                        range: TextRange::empty(st.range.end),
+                        new_text: format!(",{}{indent}{copy}", self.nl),
+                    },
                 ],
                 preferred: false,
                 diagnostics: Vec::new(),

@@ -121,6 +121,23 @@ impl<'a> Cx<'a> {
         self.loc.typed(self.text)
     }
 
+    /// What an item replaces: the whole string token; for an unterminated one (which runs to the
+    /// end of the line), up to the end of the word at the cursor, so `]}` after it survive.
+    fn replace_range(&self, s: iam_syntax::StringLit<'_>) -> TextRange {
+        let r = s.range();
+        if s.is_terminated() {
+            return r;
+        }
+        let after = TextRange::new(self.loc.offset.min(r.end), r.end).slice(self.text);
+        let word = after
+            .find(|c: char| c.is_whitespace() || matches!(c, ',' | ']' | '}' | '"' | '{' | '['))
+            .unwrap_or(after.len());
+        TextRange::new(
+            r.start,
+            self.loc.offset.min(r.end) + u32::try_from(word).unwrap_or(0),
+        )
+    }
+
     // ---------------------------------------------------------------- keys
 
     fn keys(&mut self, path: &[Seg]) {
@@ -141,18 +158,18 @@ impl<'a> Cx<'a> {
     }
 
     fn existing_keys(&self) -> Vec<String> {
-        let editing = self
-            .loc
-            .member
-            .and_then(|m| m.key())
-            .map(|k| k.range());
+        let editing = self.loc.member.and_then(|m| m.key()).map(|k| k.range());
         let Some(obj) = self.loc.container else {
             return Vec::new();
         };
         let mut keys = object_keys(&self.analysis.parse, obj);
         if let Some(r) = editing {
             // The key being edited does not count as present.
-            let own = self.loc.member.and_then(|m| m.key()).map(|k| k.value().into_owned());
+            let own = self
+                .loc
+                .member
+                .and_then(|m| m.key())
+                .map(|k| k.value().into_owned());
             if let Some(own) = own {
                 if let Some(i) = keys.iter().position(|k| *k == own) {
                     keys.remove(i);
@@ -212,11 +229,15 @@ impl<'a> Cx<'a> {
                 "Action" | "NotAction" => (format!("\"{name}\": [{nl}\t\"$1\"{nl}]"), true),
                 "Resource" | "NotResource" => (format!("\"{name}\": [{nl}\t\"$1\"{nl}]"), true),
                 "Principal" | "NotPrincipal" => (
-                    format!("\"{name}\": {{{nl}\t\"${{1|AWS,Service,Federated,CanonicalUser|}}\": \"$2\"{nl}}}"),
+                    format!(
+                        "\"{name}\": {{{nl}\t\"${{1|AWS,Service,Federated,CanonicalUser|}}\": \"$2\"{nl}}}"
+                    ),
                     false,
                 ),
                 "Condition" => (
-                    format!("\"Condition\": {{{nl}\t\"${{1:StringEquals}}\": {{{nl}\t\t\"$2\": \"$3\"{nl}\t}}{nl}}}"),
+                    format!(
+                        "\"Condition\": {{{nl}\t\"${{1:StringEquals}}\": {{{nl}\t\t\"$2\": \"$3\"{nl}\t}}{nl}}}"
+                    ),
                     false,
                 ),
                 _ => (format!("\"{name}\": \"$1\""), false),
@@ -259,7 +280,7 @@ impl<'a> Cx<'a> {
     ) {
         let (range, additional, mut new_text) = match (self.loc.in_string(), self.loc.member) {
             (Some(s), Some(m)) => {
-                let r = s.range();
+                let r = self.replace_range(s);
                 let (before, after) = match self.loc.container {
                     Some(c) if m.colon().is_none() => separators(c, m.range()),
                     _ => (None, false),
@@ -312,8 +333,22 @@ impl<'a> Cx<'a> {
                 return;
             }
             [Seg::Key(k)] if k == "Version" => {
-                self.value_item("2012-10-17", CompletionKind::Value, Some("current"), docs::element_doc("Version").unwrap_or_default(), "0", true);
-                self.value_item("2008-10-17", CompletionKind::Value, Some("legacy: no policy variables"), docs::element_doc("Version").unwrap_or_default(), "1", false);
+                self.value_item(
+                    "2012-10-17",
+                    CompletionKind::Value,
+                    Some("current"),
+                    docs::element_doc("Version").unwrap_or_default(),
+                    "0",
+                    true,
+                );
+                self.value_item(
+                    "2008-10-17",
+                    CompletionKind::Value,
+                    Some("legacy: no policy variables"),
+                    docs::element_doc("Version").unwrap_or_default(),
+                    "1",
+                    false,
+                );
                 return;
             }
             [Seg::Key(k)] | [Seg::Key(k), Seg::Index(_)] if k == "Statement" => {
@@ -334,8 +369,22 @@ impl<'a> Cx<'a> {
         let in_array = matches!(rest.last(), Some(Seg::Index(_)));
         match (key(0), key(1), key(2)) {
             (Some("Effect"), None, None) if !in_array => {
-                self.value_item("Allow", CompletionKind::Value, None, docs::element_doc("Effect").unwrap_or_default(), "0", false);
-                self.value_item("Deny", CompletionKind::Value, None, docs::element_doc("Effect").unwrap_or_default(), "1", false);
+                self.value_item(
+                    "Allow",
+                    CompletionKind::Value,
+                    None,
+                    docs::element_doc("Effect").unwrap_or_default(),
+                    "0",
+                    false,
+                );
+                self.value_item(
+                    "Deny",
+                    CompletionKind::Value,
+                    None,
+                    docs::element_doc("Effect").unwrap_or_default(),
+                    "1",
+                    false,
+                );
             }
             (Some("Action" | "NotAction"), None, None) => self.actions(),
             (Some("Resource" | "NotResource"), None, None) => self.resources(),
@@ -376,7 +425,7 @@ impl<'a> Cx<'a> {
         }
         let (range, before, after) = match in_string {
             Some(s) => {
-                let r = s.range();
+                let r = self.replace_range(s);
                 let (b, a) = match (self.loc.container, self.loc.element) {
                     (Some(c), Some(e)) => separators(c, e.range),
                     _ => (None, false),
@@ -481,7 +530,9 @@ impl<'a> Cx<'a> {
             "statement",
             CompletionKind::Snippet,
             Some("a new statement".to_owned()),
-            docs::element_doc("Statement").unwrap_or_default().to_owned(),
+            docs::element_doc("Statement")
+                .unwrap_or_default()
+                .to_owned(),
             Insert::Raw(s),
             "0".to_owned(),
             true,
@@ -673,7 +724,9 @@ impl<'a> Cx<'a> {
                 continue;
             }
             for r in a.resource_types() {
-                let Some(rt) = r.resource_type() else { continue };
+                let Some(rt) = r.resource_type() else {
+                    continue;
+                };
                 for f in rt.arn_formats() {
                     let label = format!("{} ({})", rt.name(), rt.service().prefix());
                     match formats.iter_mut().find(|(x, _, _)| x == f) {
@@ -694,7 +747,11 @@ impl<'a> Cx<'a> {
             if let Some(s) = (!svc.is_empty()).then(|| cat.service(svc)).flatten() {
                 for rt in s.resource_types() {
                     for f in rt.arn_formats() {
-                        formats.push((f.clone(), format!("{} ({})", rt.name(), s.prefix()), Vec::new()));
+                        formats.push((
+                            f.clone(),
+                            format!("{} ({})", rt.name(), s.prefix()),
+                            Vec::new(),
+                        ));
                     }
                 }
             } else {
@@ -727,7 +784,11 @@ impl<'a> Cx<'a> {
             }),
             star_doc,
             Insert::Str("*".to_owned()),
-            if only_star.is_empty() { "9".to_owned() } else { "0".to_owned() },
+            if only_star.is_empty() {
+                "9".to_owned()
+            } else {
+                "0".to_owned()
+            },
             !only_star.is_empty() && formats.is_empty(),
             false,
         );
@@ -767,7 +828,9 @@ impl<'a> Cx<'a> {
             "*",
             CompletionKind::Value,
             Some("anyone, including anonymous".to_owned()),
-            docs::element_doc("Principal").unwrap_or_default().to_owned(),
+            docs::element_doc("Principal")
+                .unwrap_or_default()
+                .to_owned(),
             Insert::Str("*".to_owned()),
             "1".to_owned(),
             false,
@@ -778,7 +841,9 @@ impl<'a> Cx<'a> {
             "{ \"AWS\": ... }",
             CompletionKind::Snippet,
             Some("principal object".to_owned()),
-            docs::element_doc("Principal").unwrap_or_default().to_owned(),
+            docs::element_doc("Principal")
+                .unwrap_or_default()
+                .to_owned(),
             Insert::Raw(format!(
                 "{{{nl}\t\"${{1|AWS,Service,Federated,CanonicalUser|}}\": \"$2\"{nl}}}"
             )),
@@ -791,9 +856,18 @@ impl<'a> Cx<'a> {
     fn principal_keys(&mut self) {
         let present = self.existing_keys();
         let kinds = [
-            ("AWS", "AWS accounts, IAM users and roles, role sessions (ARNs or account ids)."),
-            ("Service", "AWS service principals such as `ecs-tasks.amazonaws.com`."),
-            ("Federated", "Web identity or SAML/OIDC providers (`cognito-identity.amazonaws.com`, provider ARNs)."),
+            (
+                "AWS",
+                "AWS accounts, IAM users and roles, role sessions (ARNs or account ids).",
+            ),
+            (
+                "Service",
+                "AWS service principals such as `ecs-tasks.amazonaws.com`.",
+            ),
+            (
+                "Federated",
+                "Web identity or SAML/OIDC providers (`cognito-identity.amazonaws.com`, provider ARNs).",
+            ),
             ("CanonicalUser", "An S3 canonical user id."),
         ];
         for (i, (k, doc)) in kinds.into_iter().enumerate() {
@@ -823,20 +897,41 @@ impl<'a> Cx<'a> {
     fn principal_values(&mut self, kind: &str) {
         let templates: Vec<(&str, &str)> = match kind {
             "AWS" => vec![
-                ("arn:aws:iam::${1:123456789012}:root", "the account (delegates to its IAM policies)"),
-                ("arn:aws:iam::${1:123456789012}:role/${2:RoleName}", "an IAM role"),
-                ("arn:aws:iam::${1:123456789012}:user/${2:UserName}", "an IAM user"),
-                ("arn:aws:sts::${1:123456789012}:assumed-role/${2:RoleName}/${3:SessionName}", "a role session"),
+                (
+                    "arn:aws:iam::${1:123456789012}:root",
+                    "the account (delegates to its IAM policies)",
+                ),
+                (
+                    "arn:aws:iam::${1:123456789012}:role/${2:RoleName}",
+                    "an IAM role",
+                ),
+                (
+                    "arn:aws:iam::${1:123456789012}:user/${2:UserName}",
+                    "an IAM user",
+                ),
+                (
+                    "arn:aws:sts::${1:123456789012}:assumed-role/${2:RoleName}/${3:SessionName}",
+                    "a role session",
+                ),
                 ("${1:123456789012}", "an account id"),
                 ("*", "anyone, including anonymous callers"),
             ],
             "Federated" => vec![
-                ("cognito-identity.amazonaws.com", "Amazon Cognito identity pools"),
+                (
+                    "cognito-identity.amazonaws.com",
+                    "Amazon Cognito identity pools",
+                ),
                 ("accounts.google.com", "Google"),
                 ("graph.facebook.com", "Facebook"),
                 ("www.amazon.com", "Login with Amazon"),
-                ("arn:aws:iam::${1:123456789012}:saml-provider/${2:ProviderName}", "a SAML provider"),
-                ("arn:aws:iam::${1:123456789012}:oidc-provider/${2:token.actions.githubusercontent.com}", "an OIDC provider"),
+                (
+                    "arn:aws:iam::${1:123456789012}:saml-provider/${2:ProviderName}",
+                    "a SAML provider",
+                ),
+                (
+                    "arn:aws:iam::${1:123456789012}:oidc-provider/${2:token.actions.githubusercontent.com}",
+                    "an OIDC provider",
+                ),
             ],
             "CanonicalUser" => vec![("${1:canonical-user-id}", "an S3 canonical user id")],
             "Service" => {
@@ -946,7 +1041,9 @@ impl<'a> Cx<'a> {
             BTreeMap::new();
         for a in &acts {
             for k in a.all_condition_keys() {
-                let Some(def) = cat.condition_key(k) else { continue };
+                let Some(def) = cat.condition_key(k) else {
+                    continue;
+                };
                 let e = keys
                     .entry(def.name().to_ascii_lowercase())
                     .or_insert((0, def, Vec::new()));
@@ -973,9 +1070,11 @@ impl<'a> Cx<'a> {
                 continue;
             }
             let ty = def.value_type();
-            let fits = parsed
-                .as_ref()
-                .is_none_or(|p| docs::family_fits(p.base.family, ty));
+            // Fits the operator's type, and its set qualifier matches the key's arity.
+            let fits = parsed.as_ref().is_none_or(|p| {
+                docs::family_fits(p.base.family, ty)
+                    && (p.base.family == Family::Null || p.qualifier.is_some() == ty.is_array())
+            });
             let is_aws = lower.starts_with("aws:");
             let sort = format!(
                 "{group}{}{}{lower}",
@@ -1040,18 +1139,54 @@ impl<'a> Cx<'a> {
         let ty = def.map(|d| d.value_type());
         let lkey = key.to_ascii_lowercase();
         if family == Some(Family::Null) {
-            self.value_item("true", CompletionKind::Value, Some("the key is absent"), "`true`: the condition holds when the key is absent from the request.", "0", false);
-            self.value_item("false", CompletionKind::Value, Some("the key is present"), "`false`: the condition holds when the key is present.", "1", false);
+            self.value_item(
+                "true",
+                CompletionKind::Value,
+                Some("the key is absent"),
+                "`true`: the condition holds when the key is absent from the request.",
+                "0",
+                false,
+            );
+            self.value_item(
+                "false",
+                CompletionKind::Value,
+                Some("the key is present"),
+                "`false`: the condition holds when the key is present.",
+                "1",
+                false,
+            );
             return;
         }
-        if family == Some(Family::Bool) || ty.is_some_and(|t| t.scalar() == ConditionKeyType::Bool) {
-            self.value_item("true", CompletionKind::Value, None, "Boolean `true`.", "0", false);
-            self.value_item("false", CompletionKind::Value, None, "Boolean `false`.", "1", false);
+        if family == Some(Family::Bool) || ty.is_some_and(|t| t.scalar() == ConditionKeyType::Bool)
+        {
+            self.value_item(
+                "true",
+                CompletionKind::Value,
+                None,
+                "Boolean `true`.",
+                "0",
+                false,
+            );
+            self.value_item(
+                "false",
+                CompletionKind::Value,
+                None,
+                "Boolean `false`.",
+                "1",
+                false,
+            );
             return;
         }
         if lkey == "aws:requestedregion" || lkey.ends_with(":region") {
             for (i, (r, name)) in docs::REGIONS.iter().enumerate() {
-                self.value_item(r, CompletionKind::Value, Some(name), &format!("`{r}`: {name}"), &format!("{i:03}"), false);
+                self.value_item(
+                    r,
+                    CompletionKind::Value,
+                    Some(name),
+                    &format!("`{r}`: {name}"),
+                    &format!("{i:03}"),
+                    false,
+                );
             }
             return;
         }
@@ -1061,18 +1196,32 @@ impl<'a> Cx<'a> {
             || lkey == "aws:principalservicenameslist"
         {
             for (i, p) in docs::SERVICE_PRINCIPALS.iter().enumerate() {
-                self.value_item(p, CompletionKind::Value, Some("service principal"), &format!("`{p}`"), &format!("{i:03}"), false);
+                self.value_item(
+                    p,
+                    CompletionKind::Value,
+                    Some("service principal"),
+                    &format!("`{p}`"),
+                    &format!("{i:03}"),
+                    false,
+                );
             }
             return;
         }
         if lkey == "aws:principaltype" {
             for (i, p) in docs::PRINCIPAL_TYPES.iter().enumerate() {
-                self.value_item(p, CompletionKind::Value, None, &format!("`{p}`"), &format!("{i:03}"), false);
+                self.value_item(
+                    p,
+                    CompletionKind::Value,
+                    None,
+                    &format!("`{p}`"),
+                    &format!("{i:03}"),
+                    false,
+                );
             }
             return;
         }
-        let arn_like = family == Some(Family::Arn)
-            || ty.is_some_and(|t| t.scalar() == ConditionKeyType::Arn);
+        let arn_like =
+            family == Some(Family::Arn) || ty.is_some_and(|t| t.scalar() == ConditionKeyType::Arn);
         if arn_like {
             let mut formats: Vec<(String, String)> = Vec::new();
             if let Some((p, name)) = key.split_once(':') {
@@ -1083,15 +1232,22 @@ impl<'a> Cx<'a> {
                         let rn = rt.name().to_ascii_lowercase();
                         if rn == lname || rn == singular || lname.starts_with(&rn) {
                             for f in rt.arn_formats() {
-                                formats.push((f.clone(), format!("{} ({})", rt.name(), s.prefix())));
+                                formats
+                                    .push((f.clone(), format!("{} ({})", rt.name(), s.prefix())));
                             }
                         }
                     }
                 }
             }
             if lkey == "aws:principalarn" || lkey == "aws:sourcearn" && formats.is_empty() {
-                formats.push(("arn:${Partition}:iam::${Account}:role/${RoleName}".to_owned(), "IAM role".to_owned()));
-                formats.push(("arn:${Partition}:iam::${Account}:user/${UserName}".to_owned(), "IAM user".to_owned()));
+                formats.push((
+                    "arn:${Partition}:iam::${Account}:role/${RoleName}".to_owned(),
+                    "IAM role".to_owned(),
+                ));
+                formats.push((
+                    "arn:${Partition}:iam::${Account}:user/${UserName}".to_owned(),
+                    "IAM user".to_owned(),
+                ));
             }
             formats.push((
                 "arn:${Partition}:${Service}:${Region}:${Account}:${Resource}".to_owned(),
@@ -1111,7 +1267,8 @@ impl<'a> Cx<'a> {
             }
             return;
         }
-        if ty.is_some_and(|t| t.scalar() == ConditionKeyType::Date) || family == Some(Family::Date) {
+        if ty.is_some_and(|t| t.scalar() == ConditionKeyType::Date) || family == Some(Family::Date)
+        {
             self.push_value(
                 "2025-01-01T00:00:00Z",
                 CompletionKind::Value,

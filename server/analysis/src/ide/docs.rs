@@ -9,23 +9,33 @@ pub(crate) fn element_doc(name: &str) -> Option<&'static str> {
         "Version" => {
             "**Version**: the policy language version. Use `2012-10-17`. A missing `Version` behaves as `2008-10-17`, under which policy variables such as `${aws:username}` are *not* substituted and stay literal text."
         }
-        "Id" => "**Id**: an optional identifier for the policy (some services require a UUID here). It has no effect on evaluation.",
+        "Id" => {
+            "**Id**: an optional identifier for the policy (some services require a UUID here). It has no effect on evaluation."
+        }
         "Statement" => {
             "**Statement**: one statement object or an array of them. Statements are independent: an explicit `Deny` in any applicable statement wins over every `Allow`; statement order does not matter."
         }
-        "Sid" => "**Sid**: an optional statement identifier. In identity policies only ASCII letters and digits are allowed; keep Sids unique within the policy. It has no effect on evaluation.",
-        "Effect" => "**Effect**: `Allow` or `Deny`, exactly (case-sensitive). A matching `Deny` wins over any `Allow`; a `Deny` needs no `Allow` to take effect.",
+        "Sid" => {
+            "**Sid**: an optional statement identifier. In identity policies only ASCII letters and digits are allowed; keep Sids unique within the policy. It has no effect on evaluation."
+        }
+        "Effect" => {
+            "**Effect**: `Allow` or `Deny`, exactly (case-sensitive). A matching `Deny` wins over any `Allow`; a `Deny` needs no `Allow` to take effect."
+        }
         "Principal" => {
             "**Principal**: who the statement applies to, in resource-based and trust policies (`AWS`, `Service`, `Federated`, `CanonicalUser`, or `\"*\"`). Identity policies must not have it.\n\n⚠ `\"*\"` means *anyone*, including anonymous callers; an account ARN (`:root`) delegates to the account rather than granting every identity in it. Wildcards inside principal ARNs do not work: use `\"*\"` with an `ArnLike` condition on `aws:PrincipalArn`."
         }
         "NotPrincipal" => {
             "**NotPrincipal**: every principal *except* the listed ones.\n\n⚠ Deprecated in favour of `Deny` + `ArnNotEquals` on `aws:PrincipalArn`. With `Allow` it grants access to everyone else (including anonymous callers). With `Deny`, list the role session ARNs too, or the role itself is denied."
         }
-        "Action" => "**Action**: the actions the statement covers, as `service:ActionName` (case-insensitive); `*` matches any run of characters, `?` exactly one. A string or an array of strings.",
+        "Action" => {
+            "**Action**: the actions the statement covers, as `service:ActionName` (case-insensitive); `*` matches any run of characters, `?` exactly one. A string or an array of strings."
+        }
         "NotAction" => {
             "**NotAction**: every action *in every service* that matches none of the listed patterns.\n\n⚠ With `Allow` this grants far more than it seems: `\"NotAction\": \"iam:*\"` allows every non-IAM action on the listed resources. Prefer `Deny` + `NotAction` (\"deny everything except\") and pair an `Allow` + `NotAction` with a narrow `Resource`."
         }
-        "Resource" => "**Resource**: the resources the statement covers, as ARNs. `*` matches any run of characters (also across `/` and `:` in the resource part), `?` exactly one; matching is case-sensitive. Actions without resource-level permissions need `\"*\"`.",
+        "Resource" => {
+            "**Resource**: the resources the statement covers, as ARNs. `*` matches any run of characters (also across `/` and `:` in the resource part), `?` exactly one; matching is case-sensitive. Actions without resource-level permissions need `\"*\"`."
+        }
         "NotResource" => {
             "**NotResource**: every resource that matches none of the listed ARNs.\n\n⚠ With `Allow` this grants access to everything else, in every service the actions cover. The usual idiom is `Deny` + `NotResource` (\"deny everything outside bucket X\")."
         }
@@ -192,7 +202,12 @@ pub(crate) fn variable_doc(inner: &str, version_ok: bool) -> String {
                 "**`${{{key}}}`** (policy variable): replaced by the value of the request's `{key}` context key before matching."
             );
             if let Some(k) = iam_catalog::catalog().condition_key(key) {
-                s.push_str(&format!("\n\n`{}` ({}): {}", k.name(), k.value_type(), k.description()));
+                s.push_str(&format!(
+                    "\n\n`{}` ({}): {}",
+                    k.name(),
+                    k.value_type(),
+                    k.description()
+                ));
                 if k.is_multivalued() {
                     s.push_str("\n\n⚠ This key is multivalued: it cannot be substituted, so the string matches nothing.");
                 }

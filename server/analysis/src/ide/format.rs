@@ -72,7 +72,11 @@ pub fn format(parse: &Parse, options: &FormatOptions) -> Option<Vec<TextEdit>> {
 
 /// Formats the smallest object or array that contains `range` (the whole document when none).
 #[must_use]
-pub fn format_range(parse: &Parse, range: TextRange, options: &FormatOptions) -> Option<Vec<TextEdit>> {
+pub fn format_range(
+    parse: &Parse,
+    range: TextRange,
+    options: &FormatOptions,
+) -> Option<Vec<TextEdit>> {
     if !parse.errors().is_empty() {
         return None;
     }
@@ -92,11 +96,18 @@ pub fn format_range(parse: &Parse, range: TextRange, options: &FormatOptions) ->
     let Some(node) = node else {
         return format(parse, options);
     };
-    if path.iter().filter(|n| matches!(n.kind, NodeKind::Object | NodeKind::Array)).count() <= 1 {
+    if path
+        .iter()
+        .filter(|n| matches!(n.kind, NodeKind::Object | NodeKind::Array))
+        .count()
+        <= 1
+    {
         // The top-level object: format everything.
         return format(parse, options);
     }
-    let line_start = text[..node.range.start as usize].rfind('\n').map_or(0, |i| i + 1);
+    let line_start = text[..node.range.start as usize]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
     let base: String = text[line_start..node.range.start as usize]
         .chars()
         .take_while(|c| *c == ' ' || *c == '\t')
@@ -243,7 +254,11 @@ impl<'a> Printer<'a> {
     }
 
     fn container(&mut self, node: &Node, depth: usize) {
-        let (open, close) = if node.kind == NodeKind::Object { ("{", "}") } else { ("[", "]") };
+        let (open, close) = if node.kind == NodeKind::Object {
+            ("{", "}")
+        } else {
+            ("[", "]")
+        };
         let mut entries: Vec<Entry<'_>> = Vec::new();
         let mut pending: Vec<Token> = Vec::new();
         let mut newline_seen = false;
@@ -297,7 +312,11 @@ impl<'a> Printer<'a> {
                     .map(|t| self.tok(t))
                     .collect();
                 let line = format!("[{}]", items.join(", "));
-                let col = self.out.rsplit('\n').next().map_or(0, |l| l.chars().count());
+                let col = self
+                    .out
+                    .rsplit('\n')
+                    .next()
+                    .map_or(0, |l| l.chars().count());
                 if col + line.chars().count() <= self.opts.max_width {
                     self.out.push_str(&line);
                     return;

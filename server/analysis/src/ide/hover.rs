@@ -6,10 +6,10 @@ use std::fmt::Write as _;
 use iam_catalog::{AccessLevel, ActionRef, catalog};
 use iam_syntax::TextRange;
 
+use super::clamp;
 use super::completion::statement_actions;
 use super::docs;
 use super::locate::{Role, Seg, locate, statement_at};
-use super::clamp;
 use crate::Analysis;
 use crate::model::{Statement, Version};
 
@@ -88,7 +88,10 @@ pub fn hover(analysis: &Analysis, offset: u32) -> Option<Hover> {
             }
         }
     }?;
-    Some(Hover { range, markdown: md })
+    Some(Hover {
+        range,
+        markdown: md,
+    })
 }
 
 /// The `${...}` around `offset` in the string content: its range and inner text.
@@ -112,7 +115,12 @@ fn variable_at(text: &str, content: TextRange, offset: u32) -> Option<(TextRange
 
 fn catalog_footer() -> String {
     let m = catalog().metadata();
-    format!("\n\n---\nCatalog: {} {} ({})", m.source, m.version, m.date.get(..10).unwrap_or(&m.date))
+    format!(
+        "\n\n---\nCatalog: {} {} ({})",
+        m.source,
+        m.version,
+        m.date.get(..10).unwrap_or(&m.date)
+    )
 }
 
 /// Markdown for one action (also used as completion documentation).
@@ -203,7 +211,10 @@ fn action_or_pattern(value: &str, stmt: Option<&Statement>) -> Option<String> {
 pub(crate) fn pattern_markdown(pattern: &str) -> String {
     let matched = catalog().expand(pattern);
     let n = matched.len();
-    let mut s = format!("`{pattern}` matches **{n}** action{}", if n == 1 { "" } else { "s" });
+    let mut s = format!(
+        "`{pattern}` matches **{n}** action{}",
+        if n == 1 { "" } else { "s" }
+    );
     if n == 0 {
         return s;
     }
@@ -221,8 +232,10 @@ pub(crate) fn pattern_markdown(pattern: &str) -> String {
     ];
     let per_level = if n > MAX_LISTED { 8 } else { MAX_LISTED };
     for level in levels {
-        let group: Vec<&ActionRef<'_>> =
-            matched.iter().filter(|a| a.access_level() == level).collect();
+        let group: Vec<&ActionRef<'_>> = matched
+            .iter()
+            .filter(|a| a.access_level() == level)
+            .collect();
         if group.is_empty() {
             continue;
         }
@@ -252,7 +265,11 @@ pub(crate) fn arn_markdown(arn: &str, stmt: Option<&Statement>) -> Option<String
         .iter()
         .zip(parts.iter().skip(1))
     {
-        let shown = if v.is_empty() { "*(empty)*".to_owned() } else { format!("`{v}`") };
+        let shown = if v.is_empty() {
+            "*(empty)*".to_owned()
+        } else {
+            format!("`{v}`")
+        };
         let _ = write!(s, "\n| {name} | {shown} |");
     }
     let matches = catalog().match_arn(arn);
@@ -282,7 +299,11 @@ pub(crate) fn arn_markdown(arn: &str, stmt: Option<&Statement>) -> Option<String
                             && m.resource_type.name().eq_ignore_ascii_case(r.name())
                     })
                 });
-                if ok { yes.push(a.full_name()) } else { no.push(a.full_name()) }
+                if ok {
+                    yes.push(a.full_name())
+                } else {
+                    no.push(a.full_name())
+                }
             }
             let list = |v: &[String]| {
                 let mut l: Vec<String> = v.iter().take(15).map(|a| format!("`{a}`")).collect();
@@ -323,19 +344,28 @@ pub(crate) fn condition_key_markdown(key: &str, stmt: Option<&Statement>) -> Opt
     if let Some(st) = stmt {
         let acts = statement_actions(st, 200);
         if !acts.is_empty() && !def.is_global() {
-            let (yes, no): (Vec<&ActionRef<'_>>, Vec<&ActionRef<'_>>) = acts.iter().partition(|a| a.supports_condition_key(key));
+            let (yes, no): (Vec<&ActionRef<'_>>, Vec<&ActionRef<'_>>) =
+                acts.iter().partition(|a| a.supports_condition_key(key));
             if !yes.is_empty() {
                 let _ = write!(
                     s,
                     "\n\n**Supported by:** {}",
-                    yes.iter().take(15).map(|a| format!("`{}`", a.full_name())).collect::<Vec<_>>().join(", ")
+                    yes.iter()
+                        .take(15)
+                        .map(|a| format!("`{}`", a.full_name()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 );
             }
             if !no.is_empty() {
                 let _ = write!(
                     s,
                     "\n\n**Not supported by:** {} (the condition is false for them: the key is absent)",
-                    no.iter().take(15).map(|a| format!("`{}`", a.full_name())).collect::<Vec<_>>().join(", ")
+                    no.iter()
+                        .take(15)
+                        .map(|a| format!("`{}`", a.full_name()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 );
             }
         }

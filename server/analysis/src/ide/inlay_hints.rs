@@ -44,7 +44,11 @@ pub(crate) fn total_actions() -> usize {
 
 /// Hints whose position lies in `range`.
 #[must_use]
-pub fn inlay_hints(analysis: &Analysis, range: TextRange, config: InlayHintConfig) -> Vec<InlayHint> {
+pub fn inlay_hints(
+    analysis: &Analysis,
+    range: TextRange,
+    config: InlayHintConfig,
+) -> Vec<InlayHint> {
     let mut out = Vec::new();
     for st in &analysis.policy.statements {
         if st.range.end < range.start || st.range.start > range.end {
@@ -94,7 +98,10 @@ fn wildcard_hints(list: &StringList, range: TextRange, out: &mut Vec<InlayHint>)
         out.push(InlayHint {
             offset: item.range.end,
             label: format!("{n} action{}", if n == 1 { "" } else { "s" }),
-            tooltip: Some(format!("`{}` matches {n} actions in the catalog.", item.value)),
+            tooltip: Some(format!(
+                "`{}` matches {n} actions in the catalog.",
+                item.value
+            )),
         });
     }
 }

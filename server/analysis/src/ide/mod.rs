@@ -90,7 +90,10 @@ pub(crate) fn template_snippet(template: &str) -> String {
             "Account" => "account".to_owned(),
             other => other.to_owned(),
         };
-        out.push_str(&format!("${{{n}:{}}}", snippet_escape(&json_escape(&default))));
+        out.push_str(&format!(
+            "${{{n}:{}}}",
+            snippet_escape(&json_escape(&default))
+        ));
         rest = &after[end + 1..];
     }
     out.push_str(&snippet_escape(&json_escape(rest)));

@@ -80,13 +80,19 @@ pub fn document_symbols(parse: &Parse) -> Vec<Symbol> {
         detail: version.map(|v| format!("Version {v}")),
         kind: SymbolKind::Policy,
         range: top.range(),
-        selection_range: TextRange::new(top.range().start, top.range().start.saturating_add(1).min(top.range().end)),
+        selection_range: TextRange::new(
+            top.range().start,
+            top.range().start.saturating_add(1).min(top.range().end),
+        ),
         children,
     }]
 }
 
 fn statement_symbol(o: Object<'_>, index: usize) -> Symbol {
-    let sid = o.get("Sid").and_then(|m| m.value()).and_then(|v| v.as_string());
+    let sid = o
+        .get("Sid")
+        .and_then(|m| m.value())
+        .and_then(|v| v.as_string());
     let effect = o
         .get("Effect")
         .and_then(|m| m.value())
@@ -97,7 +103,9 @@ fn statement_symbol(o: Object<'_>, index: usize) -> Symbol {
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| format!("Statement {}", index + 1));
     let start = o.range().start;
-    let selection_range = sid.map_or(TextRange::new(start, (start + 1).min(o.range().end)), |s| s.range());
+    let selection_range = sid.map_or(TextRange::new(start, (start + 1).min(o.range().end)), |s| {
+        s.range()
+    });
     let mut children = Vec::new();
     for m in o.members() {
         let Some(k) = m.key() else { continue };
@@ -118,7 +126,11 @@ fn statement_symbol(o: Object<'_>, index: usize) -> Symbol {
                     let mut isym = Symbol {
                         name: ik.value().into_owned(),
                         detail: inner.value().map(summary),
-                        kind: if key == "Condition" { SymbolKind::Operator } else { SymbolKind::Key },
+                        kind: if key == "Condition" {
+                            SymbolKind::Operator
+                        } else {
+                            SymbolKind::Key
+                        },
                         range: inner.range(),
                         selection_range: ik.range(),
                         children: Vec::new(),
@@ -158,7 +170,9 @@ fn statement_symbol(o: Object<'_>, index: usize) -> Symbol {
 fn summary(v: Value<'_>) -> String {
     match v {
         Value::Scalar(s) => {
-            let raw = s.as_string().map_or_else(|| s.raw().to_owned(), |s| s.value().into_owned());
+            let raw = s
+                .as_string()
+                .map_or_else(|| s.raw().to_owned(), |s| s.value().into_owned());
             truncate(&raw, 60)
         }
         Value::Array(a) => {
@@ -211,14 +225,24 @@ pub fn folding_ranges(parse: &Parse) -> Vec<Fold> {
     let mut out = Vec::new();
     let mut stack: Vec<&Node> = vec![parse.root()];
     while let Some(n) = stack.pop() {
-        if matches!(n.kind, NodeKind::Object | NodeKind::Array) && n.range.slice(text).contains('\n') {
-            out.push(Fold { range: n.range, kind: FoldKind::Region });
+        if matches!(n.kind, NodeKind::Object | NodeKind::Array)
+            && n.range.slice(text).contains('\n')
+        {
+            out.push(Fold {
+                range: n.range,
+                kind: FoldKind::Region,
+            });
         }
         for c in &n.children {
             match c {
                 Element::Node(child) => stack.push(child),
-                Element::Token(t) if t.kind == TokenKind::BlockComment && t.range.slice(text).contains('\n') => {
-                    out.push(Fold { range: t.range, kind: FoldKind::Comment });
+                Element::Token(t)
+                    if t.kind == TokenKind::BlockComment && t.range.slice(text).contains('\n') =>
+                {
+                    out.push(Fold {
+                        range: t.range,
+                        kind: FoldKind::Comment,
+                    });
                 }
                 Element::Token(_) => {}
             }
@@ -243,7 +267,11 @@ pub fn selection_ranges(parse: &Parse, offsets: &[u32]) -> Vec<Vec<TextRange>> {
                 if t.kind == TokenKind::String {
                     let raw = t.range.slice(text);
                     let terminated = raw.len() >= 2 && raw.ends_with('"');
-                    let end = if terminated { t.range.end - 1 } else { t.range.end };
+                    let end = if terminated {
+                        t.range.end - 1
+                    } else {
+                        t.range.end
+                    };
                     let content = TextRange::new((t.range.start + 1).min(end), end);
                     if content.contains_inclusive(o) && !content.is_empty() {
                         chain.push(content);

@@ -18,7 +18,16 @@ pub fn analysed(s: &str) -> (Analysis, u32) {
 
 pub fn lenient(s: &str) -> (Analysis, u32) {
     let (text, at) = fixture(s);
-    (analyze(&text, &Options { lenient: true, ..Options::default() }), at)
+    (
+        analyze(
+            &text,
+            &Options {
+                lenient: true,
+                ..Options::default()
+            },
+        ),
+        at,
+    )
 }
 
 /// Applies non-overlapping edits to `text`.

@@ -1,20 +1,26 @@
-//! `hover`: not implemented yet.
+//! `textDocument/hover`: converts `iam_analysis::ide::hover` to LSP.
 
 #![allow(clippy::needless_pass_by_value)]
 
 use tower_lsp_server::ls_types as lsp;
-#[allow(unused_imports)]
-use tower_lsp_server::ls_types::OneOf;
 
 use super::Snapshot;
 
 /// What this feature adds to the server capabilities (`None`: not advertised).
 #[must_use]
 pub fn capability() -> Option<lsp::HoverProviderCapability> {
-    None
+    Some(lsp::HoverProviderCapability::Simple(true))
 }
 
 #[must_use]
-pub fn hover(_s: &Snapshot, _params: lsp::HoverParams) -> Option<lsp::Hover> {
-    None
+pub fn hover(s: &Snapshot, params: lsp::HoverParams) -> Option<lsp::Hover> {
+    let offset = s.offset(params.text_document_position_params.position);
+    let h = iam_analysis::ide::hover(&s.analysis, offset)?;
+    Some(lsp::Hover {
+        contents: lsp::HoverContents::Markup(lsp::MarkupContent {
+            kind: lsp::MarkupKind::Markdown,
+            value: h.markdown,
+        }),
+        range: Some(s.range(h.range)),
+    })
 }

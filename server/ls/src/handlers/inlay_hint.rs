@@ -1,20 +1,42 @@
-//! `inlay_hint`: not implemented yet.
+//! `textDocument/inlayHint`: action counts after wildcard patterns and `NotAction`.
 
 #![allow(clippy::needless_pass_by_value)]
 
-use tower_lsp_server::ls_types as lsp;
-#[allow(unused_imports)]
-use tower_lsp_server::ls_types::OneOf;
+use iam_analysis::ide::{self, InlayHintConfig};
+use tower_lsp_server::ls_types::{self as lsp, OneOf};
 
 use super::Snapshot;
 
 /// What this feature adds to the server capabilities (`None`: not advertised).
 #[must_use]
 pub fn capability() -> Option<OneOf<bool, lsp::InlayHintServerCapabilities>> {
-    None
+    Some(OneOf::Left(true))
 }
 
 #[must_use]
-pub fn inlay_hint(_s: &Snapshot, _params: lsp::InlayHintParams) -> Option<Vec<lsp::InlayHint>> {
-    None
+pub fn inlay_hint(s: &Snapshot, params: lsp::InlayHintParams) -> Option<Vec<lsp::InlayHint>> {
+    let start = s.offset(params.range.start);
+    let end = s.offset(params.range.end);
+    let range = iam_syntax::TextRange::new(start.min(end), end.max(start));
+    let hints = ide::inlay_hints(&s.analysis, range, InlayHintConfig::default());
+    Some(
+        hints
+            .into_iter()
+            .map(|h| lsp::InlayHint {
+                position: s.range(iam_syntax::TextRange::empty(h.offset)).start,
+                label: lsp::InlayHintLabel::String(h.label),
+                kind: None,
+                text_edits: None,
+                tooltip: h.tooltip.map(|t| {
+                    lsp::InlayHintTooltip::MarkupContent(lsp::MarkupContent {
+                        kind: lsp::MarkupKind::Markdown,
+                        value: t,
+                    })
+                }),
+                padding_left: Some(true),
+                padding_right: None,
+                data: None,
+            })
+            .collect(),
+    )
 }

@@ -1,20 +1,43 @@
-//! `selection_range`: not implemented yet.
+//! `textDocument/selectionRange`: string content, token, member, object... up to the document.
 
 #![allow(clippy::needless_pass_by_value)]
 
 use tower_lsp_server::ls_types as lsp;
-#[allow(unused_imports)]
-use tower_lsp_server::ls_types::OneOf;
 
 use super::Snapshot;
 
 /// What this feature adds to the server capabilities (`None`: not advertised).
 #[must_use]
 pub fn capability() -> Option<lsp::SelectionRangeProviderCapability> {
-    None
+    Some(lsp::SelectionRangeProviderCapability::Simple(true))
 }
 
 #[must_use]
-pub fn selection_range(_s: &Snapshot, _params: lsp::SelectionRangeParams) -> Option<Vec<lsp::SelectionRange>> {
-    None
+pub fn selection_range(
+    s: &Snapshot,
+    params: lsp::SelectionRangeParams,
+) -> Option<Vec<lsp::SelectionRange>> {
+    let offsets: Vec<u32> = params.positions.iter().map(|p| s.offset(*p)).collect();
+    let chains = iam_analysis::ide::selection_ranges(&s.analysis.parse, &offsets);
+    Some(
+        chains
+            .into_iter()
+            .map(|chain| {
+                let mut parent: Option<Box<lsp::SelectionRange>> = None;
+                for r in chain.into_iter().rev() {
+                    parent = Some(Box::new(lsp::SelectionRange {
+                        range: s.range(r),
+                        parent,
+                    }));
+                }
+                parent.map_or_else(
+                    || lsp::SelectionRange {
+                        range: lsp::Range::default(),
+                        parent: None,
+                    },
+                    |b| *b,
+                )
+            })
+            .collect(),
+    )
 }
