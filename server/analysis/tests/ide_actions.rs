@@ -1,5 +1,7 @@
 //! Code action fixtures: `$0` is the cursor.
 
+#![allow(clippy::unwrap_used)]
+
 mod ide_support;
 
 use iam_analysis::ide::{CodeAction, CodeActionKind, code_actions};

@@ -1,5 +1,7 @@
 //! Completion fixtures: `$0` is the cursor.
 
+#![allow(clippy::unwrap_used)]
+
 mod ide_support;
 
 use iam_analysis::ide::{CompletionItem, CompletionKind, CompletionList, complete};
@@ -180,7 +182,7 @@ fn action_prefixes_then_actions() {
     );
     assert!(run.documentation.contains("task-definition"));
     assert_eq!(
-        apply(&text, &[run.edit.clone()]),
+        apply(&text, std::slice::from_ref(&run.edit)),
         r#"{"Statement": [{"Effect": "Allow", "Action": "ecs:RunTask"}]}"#
     );
     assert_eq!(run.filter_text, "\"ecs:RunTask");

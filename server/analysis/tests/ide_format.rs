@@ -1,5 +1,7 @@
 //! Formatting: indentation, key order, comments, CRLF, ranges; meaning never changes.
 
+#![allow(clippy::unwrap_used)]
+
 mod ide_support;
 
 use iam_analysis::ide::{FormatOptions, format, format_range};

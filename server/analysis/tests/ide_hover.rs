@@ -1,5 +1,7 @@
 //! Hover fixtures: `$0` is the cursor.
 
+#![allow(clippy::unwrap_used)]
+
 mod ide_support;
 
 use iam_analysis::ide::hover;

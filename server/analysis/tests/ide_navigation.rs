@@ -1,5 +1,7 @@
 //! Document symbols, folding ranges, selection ranges and inlay hints.
 
+#![allow(clippy::unwrap_used)]
+
 mod ide_support;
 
 use iam_analysis::ide::{

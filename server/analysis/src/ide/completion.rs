@@ -219,7 +219,7 @@ impl<'a> Cx<'a> {
                 .map(str::to_owned)
                 .unwrap_or_else(|| format!("Not{name}"));
             if ["Action", "Resource", "Principal"].contains(&partner.trim_start_matches("Not"))
-                && present.iter().any(|p| *p == partner)
+                && present.contains(&partner)
             {
                 continue;
             }
@@ -446,8 +446,6 @@ impl<'a> Cx<'a> {
         };
         let body = if raw {
             content
-        } else if is_snippet {
-            format!("\"{content}\"")
         } else {
             format!("\"{content}\"")
         };

@@ -60,9 +60,8 @@ pub fn format(parse: &Parse, options: &FormatOptions) -> Option<Vec<TextEdit>> {
     }
     let mut out = p.out;
     let had_newline = text.ends_with('\n');
-    match options.final_newline.unwrap_or(had_newline) {
-        true => out.push_str(p.nl),
-        false => {}
+    if options.final_newline.unwrap_or(had_newline) {
+        out.push_str(p.nl);
     }
     if !same_meaning(text, &out) {
         return None;

@@ -42,12 +42,12 @@ pub fn completion(s: &Snapshot, params: lsp::CompletionParams) -> Option<lsp::Co
             label: i.label,
             kind: Some(kind(i.kind)),
             detail: i.detail,
-            documentation: (!i.documentation.is_empty()).then(|| {
+            documentation: (!i.documentation.is_empty()).then_some(
                 lsp::Documentation::MarkupContent(lsp::MarkupContent {
                     kind: lsp::MarkupKind::Markdown,
                     value: i.documentation,
-                })
-            }),
+                }),
+            ),
             preselect: i.preselect.then_some(true),
             sort_text: Some(i.sort_text),
             filter_text: Some(i.filter_text),
