@@ -1,0 +1,313 @@
+// VS Code client for iam-policy-ls: starts `iam-policy-ls serve` over stdio, hands every JSON
+// document to the server (which decides what is a policy), forwards the `iamPolicy.*` settings and
+// offers the Simulate / Restart / Show output commands.
+
+import * as fs from "fs";
+import * as path from "path";
+import * as vscode from "vscode";
+import {
+  DidChangeConfigurationNotification,
+  ExecuteCommandRequest,
+  LanguageClient,
+  LanguageClientOptions,
+  RevealOutputChannelOn,
+  ServerOptions,
+} from "vscode-languageclient/node";
+
+const CLIENT_ID = "iamPolicy";
+const CLIENT_NAME = "IAM Policy";
+const SIMULATE_COMMAND = "iam-policy-ls.simulate";
+
+let client: LanguageClient | undefined;
+let output: vscode.OutputChannel | undefined;
+let traceOutput: vscode.OutputChannel | undefined;
+let extensionUri: vscode.Uri;
+
+/** The settings the server understands, as sent in `initializationOptions` and on change. */
+export function serverSettings(): { iamPolicy: Record<string, unknown> } {
+  const cfg = vscode.workspace.getConfiguration("iamPolicy");
+  const s: Record<string, unknown> = {
+    lenient: cfg.get<boolean>("lenient", false),
+    disabledRules: cfg.get<string[]>("disabledRules", []),
+    policyTypes: cfg.get<Record<string, string>>("policyTypes", {}),
+    logLevel: cfg.get<string>("logLevel", "info"),
+    inlayHints: { enable: cfg.get<boolean>("inlayHints.enable", true) },
+  };
+  // `policyGlobs` replaces the server's defaults: send it only when the user set it.
+  const globs = cfg.get<string[] | null>("policyGlobs", null);
+  if (Array.isArray(globs)) {
+    s.policyGlobs = globs;
+  }
+  return { iamPolicy: s };
+}
+
+/** Finds the server binary: `iamPolicy.server.path`, else `iam-policy-ls` on PATH. */
+export function findServer(): { command?: string; tried: string[] } {
+  const cfg = vscode.workspace.getConfiguration("iamPolicy");
+  const configured = (cfg.get<string | null>("server.path", null) ?? "").trim();
+  const exe = process.platform === "win32" ? "iam-policy-ls.exe" : "iam-policy-ls";
+  if (configured) {
+    const expanded = configured.startsWith("~/")
+      ? path.join(process.env.HOME ?? process.env.USERPROFILE ?? "", configured.slice(2))
+      : configured;
+    let resolved = expanded;
+    if (!path.isAbsolute(expanded)) {
+      const folder = vscode.workspace.workspaceFolders?.[0];
+      resolved = folder ? path.join(folder.uri.fsPath, expanded) : path.resolve(expanded);
+    }
+    return isExecutable(resolved) ? { command: resolved, tried: [resolved] } : { tried: [resolved] };
+  }
+  const tried: string[] = [];
+  const dirs = (process.env.PATH ?? "").split(path.delimiter).filter((d) => d.length > 0);
+  const home = process.env.HOME ?? process.env.USERPROFILE;
+  if (home) {
+    dirs.push(path.join(home, ".cargo", "bin")); // where `cargo install` puts it
+  }
+  for (const dir of dirs) {
+    const candidate = path.join(dir, exe);
+    tried.push(candidate);
+    if (isExecutable(candidate)) {
+      return { command: candidate, tried };
+    }
+  }
+  return { tried };
+}
+
+function isExecutable(p: string): boolean {
+  try {
+    fs.accessSync(p, fs.constants.X_OK);
+    return fs.statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+async function showMissingServer(tried: string[]): Promise<void> {
+  output?.appendLine(`iam-policy-ls not found; looked at:\n  ${tried.join("\n  ")}`);
+  const open = "Open install guide";
+  const settings = "Set server path";
+  const choice = await vscode.window.showErrorMessage(
+    "IAM Policy: the `iam-policy-ls` server was not found. Install it (`cargo install --path server/ls`) " +
+      "or set `iamPolicy.server.path`.",
+    open,
+    settings,
+  );
+  if (choice === open) {
+    await vscode.commands.executeCommand("markdown.showPreview", vscode.Uri.joinPath(extensionUri, "README.md"));
+  } else if (choice === settings) {
+    await vscode.commands.executeCommand("workbench.action.openSettings", "iamPolicy.server.path");
+  }
+}
+
+async function startClient(): Promise<void> {
+  const found = findServer();
+  if (!found.command) {
+    await showMissingServer(found.tried);
+    return;
+  }
+  const cfg = vscode.workspace.getConfiguration("iamPolicy");
+  const env = {
+    ...process.env,
+    RUST_LOG: cfg.get<string>("logLevel", "info"),
+    ...cfg.get<Record<string, string>>("server.extraEnv", {}),
+  };
+  // No `transport`: with TransportKind.stdio the client would append `--stdio` to the arguments.
+  const serverOptions: ServerOptions = {
+    run: { command: found.command, args: ["serve"], options: { env } },
+    debug: { command: found.command, args: ["serve"], options: { env } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    // Every JSON document goes to the server; it decides which are policies (globs, language id
+    // `iam-policy`, or a top-level `Statement`) and leaves the rest alone.
+    documentSelector: [
+      { language: "iam-policy" },
+      { language: "json" },
+      { language: "jsonc" },
+    ],
+    initializationOptions: serverSettings(),
+    outputChannel: output,
+    traceOutputChannel: traceOutput,
+    revealOutputChannelOn: RevealOutputChannelOn.Never,
+    middleware: {
+      provideInlayHints: (document, range, token, next) =>
+        vscode.workspace.getConfiguration("iamPolicy").get<boolean>("inlayHints.enable", true)
+          ? next(document, range, token)
+          : [],
+    },
+  };
+  client = new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
+  try {
+    await client.start();
+    output?.appendLine(`started ${found.command} serve`);
+  } catch (e) {
+    output?.appendLine(`failed to start ${found.command}: ${String(e)}`);
+    void vscode.window.showErrorMessage(`IAM Policy: could not start ${found.command}: ${String(e)}`);
+  }
+}
+
+async function stopClient(): Promise<void> {
+  const c = client;
+  client = undefined;
+  if (c) {
+    try {
+      await c.stop(2000);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+function parseContext(text: string): Record<string, string | string[]> | undefined {
+  const trimmed = text.trim();
+  if (!trimmed) {
+    return {};
+  }
+  if (trimmed.startsWith("{")) {
+    try {
+      return JSON.parse(trimmed) as Record<string, string | string[]>;
+    } catch {
+      return undefined;
+    }
+  }
+  // KEY=VALUE, separated by commas or spaces; a repeated key becomes multivalued.
+  const out: Record<string, string | string[]> = {};
+  for (const part of trimmed.split(/[,\s]+/).filter((p) => p.length > 0)) {
+    const eq = part.indexOf("=");
+    if (eq <= 0) {
+      return undefined;
+    }
+    const k = part.slice(0, eq);
+    const v = part.slice(eq + 1);
+    const prev = out[k];
+    out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+  }
+  return out;
+}
+
+function formatResult(result: unknown): string {
+  if (typeof result === "string") {
+    return result;
+  }
+  if (result && typeof result === "object") {
+    const r = result as Record<string, unknown>;
+    const lines: string[] = [];
+    if (typeof r.decision === "string") {
+      lines.push(`Decision: ${r.decision}`);
+    }
+    const expl = r.explanation ?? r.text ?? r.reason;
+    if (typeof expl === "string") {
+      lines.push(expl);
+    } else if (Array.isArray(expl)) {
+      lines.push(...expl.map((e) => (typeof e === "string" ? e : JSON.stringify(e))));
+    }
+    if (lines.length > 0) {
+      return lines.join("\n");
+    }
+  }
+  return JSON.stringify(result, null, 2);
+}
+
+async function simulate(): Promise<void> {
+  if (!client || !client.isRunning()) {
+    void vscode.window.showErrorMessage("IAM Policy: the server is not running.");
+    return;
+  }
+  const commands = client.initializeResult?.capabilities.executeCommandProvider?.commands ?? [];
+  if (!commands.includes(SIMULATE_COMMAND)) {
+    void vscode.window.showWarningMessage("IAM Policy: this version of iam-policy-ls cannot simulate requests.");
+    return;
+  }
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) {
+    void vscode.window.showErrorMessage("IAM Policy: open a policy to simulate a request against it.");
+    return;
+  }
+  const action = await vscode.window.showInputBox({
+    title: "Simulate request (1/3)",
+    prompt: "Action",
+    placeHolder: "ecs:RunTask",
+    ignoreFocusOut: true,
+    validateInput: (v) => (/^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$/.test(v.trim()) ? undefined : "service:Action"),
+  });
+  if (action === undefined) {
+    return;
+  }
+  const resource = await vscode.window.showInputBox({
+    title: "Simulate request (2/3)",
+    prompt: "Resource ARN (* for actions without resource-level permissions)",
+    value: "*",
+    ignoreFocusOut: true,
+  });
+  if (resource === undefined) {
+    return;
+  }
+  const contextText = await vscode.window.showInputBox({
+    title: "Simulate request (3/3)",
+    prompt: "Context keys: KEY=VALUE pairs separated by commas, or a JSON object (optional)",
+    placeHolder: "aws:RequestedRegion=us-east-1, ecs:cluster=arn:aws:ecs:us-east-1:111122223333:cluster/prod",
+    ignoreFocusOut: true,
+    validateInput: (v) => (parseContext(v) === undefined ? "KEY=VALUE pairs or a JSON object" : undefined),
+  });
+  if (contextText === undefined) {
+    return;
+  }
+  const args = {
+    uri: client.code2ProtocolConverter.asUri(editor.document.uri),
+    action: action.trim(),
+    resource: resource.trim() || "*",
+    context: parseContext(contextText) ?? {},
+  };
+  try {
+    const result = await client.sendRequest(ExecuteCommandRequest.type, {
+      command: SIMULATE_COMMAND,
+      arguments: [args],
+    });
+    const text = formatResult(result);
+    output?.appendLine(`simulate ${args.action} on ${args.resource}:\n${text}`);
+    const firstLine = text.split("\n")[0];
+    const more = "Show details";
+    const choice = await vscode.window.showInformationMessage(`IAM Policy: ${firstLine}`, more);
+    if (choice === more) {
+      output?.show(true);
+    }
+  } catch (e) {
+    void vscode.window.showErrorMessage(`IAM Policy: simulate failed: ${String(e)}`);
+  }
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<{ client: () => LanguageClient | undefined }> {
+  extensionUri = context.extensionUri;
+  output = vscode.window.createOutputChannel(CLIENT_NAME);
+  traceOutput = vscode.window.createOutputChannel(`${CLIENT_NAME} (protocol trace)`);
+  context.subscriptions.push(
+    output,
+    traceOutput,
+    vscode.commands.registerCommand("iamPolicy.simulate", simulate),
+    vscode.commands.registerCommand("iamPolicy.restartServer", async () => {
+      await stopClient();
+      await startClient();
+    }),
+    vscode.commands.registerCommand("iamPolicy.showOutput", () => output?.show(true)),
+    vscode.workspace.onDidChangeConfiguration(async (e) => {
+      if (!e.affectsConfiguration("iamPolicy")) {
+        return;
+      }
+      if (
+        e.affectsConfiguration("iamPolicy.server") ||
+        e.affectsConfiguration("iamPolicy.logLevel")
+      ) {
+        await stopClient();
+        await startClient();
+      } else if (client?.isRunning()) {
+        await client.sendNotification(DidChangeConfigurationNotification.type, { settings: serverSettings() });
+      }
+    }),
+    { dispose: () => void stopClient() },
+  );
+  await startClient();
+  return { client: () => client };
+}
+
+export async function deactivate(): Promise<void> {
+  await stopClient();
+}
