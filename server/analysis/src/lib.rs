@@ -1,6 +1,7 @@
 //! IAM policy analysis: the policy model, validation, evaluation and IDE features.
 //! Plain types over byte offsets; no LSP types.
 
+pub mod config;
 pub mod diagnostic;
 pub mod evaluate;
 pub mod ide;
@@ -43,11 +44,27 @@ pub struct Analysis {
     pub type_source: TypeSource,
     /// All findings, sorted by position.
     pub diagnostics: Vec<Diagnostic>,
+    /// Findings suppressed by configuration, with the reason given.
+    pub suppressed: Vec<(Diagnostic, String)>,
 }
 
 /// Parses, lowers and validates `text`. Never fails and never panics.
 #[must_use]
 pub fn analyze(text: &str, options: &Options) -> Analysis {
+    analyze_with_config(text, options, &config::Config::default(), &[])
+}
+
+/// [`analyze`] with a project configuration (rule settings, extra actions, quotas) and the
+/// suppressions that apply to this document (see [`config::Config::suppressions_for`] and
+/// [`config::parse_sidecar`]). The policy type comes from `options.policy_type`; resolve the
+/// configuration's per-glob types with [`config::Config::policy_type_for`] first.
+#[must_use]
+pub fn analyze_with_config(
+    text: &str,
+    options: &Options,
+    config: &config::Config,
+    suppressions: &[config::Suppression],
+) -> Analysis {
     let parse = iam_syntax::parse(
         text,
         if options.lenient {
@@ -73,8 +90,10 @@ pub fn analyze(text: &str, options: &Options) -> Analysis {
         parse: &parse,
         policy: &policy,
         policy_type,
+        config,
     };
     validate::validate(&cx, &mut diagnostics);
+    let suppressed = config::apply(config, suppressions, &policy, text, &mut diagnostics);
     diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.rule.code));
     Analysis {
         parse,
@@ -82,6 +101,7 @@ pub fn analyze(text: &str, options: &Options) -> Analysis {
         policy_type,
         type_source,
         diagnostics,
+        suppressed,
     }
 }
 

@@ -21,9 +21,13 @@
 
 #![forbid(unsafe_code)]
 
+pub mod api_operations;
 pub mod curated;
+pub mod discontinued;
 pub mod format;
 mod matching;
+pub mod regions;
+pub mod service_principals;
 
 use std::borrow::Cow;
 use std::collections::HashMap;

@@ -98,7 +98,7 @@ pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
 
-    if let Some(quota) = cx.policy_type.size_quota() {
+    if let Some(quota) = cx.config.quota(cx.policy_type) {
         let size = text.chars().filter(|c| !c.is_whitespace()).count();
         if size > quota {
             out.push(Diagnostic::new(
