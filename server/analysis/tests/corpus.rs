@@ -26,7 +26,10 @@ fn strip_markers(text: &str) -> (String, Vec<(u32, u32)>) {
 #[test]
 fn broken_corpus() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/corpus/broken");
-    let mut entries: Vec<_> = std::fs::read_dir(&dir).expect("corpus dir").filter_map(Result::ok).collect();
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .expect("corpus dir")
+        .filter_map(Result::ok)
+        .collect();
     entries.sort_by_key(std::fs::DirEntry::file_name);
     let mut failures = Vec::new();
     let mut count = 0;
@@ -36,18 +39,31 @@ fn broken_corpus() {
             continue;
         }
         count += 1;
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
         let code = &name[..4];
         let raw = std::fs::read_to_string(&path).expect("read");
         let (raw, policy_type) = match raw.strip_prefix("// type: ") {
             Some(rest) => {
                 let (t, body) = rest.split_once('\n').expect("type line");
-                (body.to_owned(), Some(PolicyType::parse(t.trim()).expect("policy type")))
+                (
+                    body.to_owned(),
+                    Some(PolicyType::parse(t.trim()).expect("policy type")),
+                )
             }
             None => (raw, None),
         };
         let (text, expected) = strip_markers(&raw);
-        let analysis = analyze(&text, &Options { policy_type, ..Options::default() });
+        let analysis = analyze(
+            &text,
+            &Options {
+                policy_type,
+                ..Options::default()
+            },
+        );
         let mut got: Vec<(u32, u32)> = analysis
             .diagnostics
             .iter()
@@ -60,10 +76,20 @@ fn broken_corpus() {
             .diagnostics
             .iter()
             .filter(|d| d.code() != code)
-            .map(|d| format!("{} {}..{} {}", d.code(), d.range.start, d.range.end, d.message))
+            .map(|d| {
+                format!(
+                    "{} {}..{} {}",
+                    d.code(),
+                    d.range.start,
+                    d.range.end,
+                    d.message
+                )
+            })
             .collect();
         if got != expected || !others.is_empty() {
-            failures.push(format!("{name}: expected {code} at {expected:?}, got {got:?}; others: {others:?}"));
+            failures.push(format!(
+                "{name}: expected {code} at {expected:?}, got {got:?}; others: {others:?}"
+            ));
         }
     }
     assert!(count > 0, "empty corpus");
@@ -90,12 +116,17 @@ fn every_rule_has_a_fixture() {
 /// Every rule is documented in docs/diagnostics.md.
 #[test]
 fn every_rule_is_documented() {
-    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/diagnostics.md"))
-        .expect("docs/diagnostics.md");
+    let doc = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/diagnostics.md"),
+    )
+    .expect("docs/diagnostics.md");
     let missing: Vec<&str> = iam_analysis::diagnostic::rules::ALL
         .iter()
         .filter(|r| !doc.contains(&format!("`{}`", r.code)) || !doc.contains(r.name))
         .map(|r| r.code)
         .collect();
-    assert!(missing.is_empty(), "rules missing from docs/diagnostics.md: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "rules missing from docs/diagnostics.md: {missing:?}"
+    );
 }

@@ -87,7 +87,7 @@ fn variable_syntax(
         out.push(d);
     }
     let has_vars = t.variables().next().is_some();
-    if has_vars && check_version && cx.policy.effective_version() != Version::V2012_10_17 {
+    if has_vars && check_version && cx.policy.version.as_ref().is_some_and(|v| v.value == Version::V2008_10_17) {
         let (key, range) = t
             .variables()
             .next()
@@ -96,7 +96,7 @@ fn variable_syntax(
         out.push(Diagnostic::new(
             &rules::VARIABLE_WITHOUT_VERSION,
             sub_range(cx, item, range.start, range.len()),
-            format!("`${{{key}}}` is literal text unless the policy has `\"Version\": \"2012-10-17\"`: set the version"),
+            format!("`${{{key}}}` is literal text under version 2008-10-17: set `\"Version\": \"2012-10-17\"`"),
         ));
     }
     has_vars
@@ -480,7 +480,7 @@ fn entry(
 
     // Key support by the statement's actions (service keys only).
     if let (Some(k), Some(actions)) = (known, res.concrete()) {
-        if !k.is_global() && !lower.starts_with("aws:") && !actions.is_empty() {
+        if !k.is_global() && !lower.starts_with("aws:") && !lower.starts_with("saml:") && !actions.is_empty() {
             let unsupported: Vec<String> = actions
                 .iter()
                 .filter(|a| !a.supports_condition_key(key))

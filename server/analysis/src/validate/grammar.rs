@@ -41,7 +41,7 @@ pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             });
             out.push(d);
         }
-        Some(v) if v.value == Version::V2008_10_17 => out.push(
+        Some(v) if v.value == Version::V2008_10_17 && !uses_variables(policy) => out.push(
             Diagnostic::new(
                 &rules::OLD_VERSION,
                 v.range,
@@ -289,5 +289,24 @@ fn has_key(cx: &Context<'_>, st: &Statement, key: &str) -> bool {
                 || (!crate::STATEMENT_ELEMENTS.contains(&k.as_ref())
                     && crate::closest(&k, crate::STATEMENT_ELEMENTS.iter().copied()) == Some(key))
         })
+    })
+}
+
+/// Whether any `Resource` or condition value contains a policy variable (then D022 reports the
+/// old version at each variable instead of A006).
+fn uses_variables(policy: &crate::model::Policy) -> bool {
+    policy.statements.iter().any(|st| {
+        [&st.resource, &st.not_resource]
+            .into_iter()
+            .flatten()
+            .flat_map(|l| &l.items)
+            .any(|i| i.value.contains("${"))
+            || st.condition.as_ref().is_some_and(|c| {
+                c.operators.iter().any(|o| {
+                    o.entries
+                        .iter()
+                        .any(|e| e.values.iter().any(|v| v.value.text().contains("${")))
+                })
+            })
     })
 }

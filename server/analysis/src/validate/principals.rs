@@ -27,7 +27,9 @@ pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 ));
             }
         }
-        federation(st, out);
+        if cx.policy_type == crate::policy_type::PolicyType::Trust {
+            federation(st, out);
+        }
     }
 }
 

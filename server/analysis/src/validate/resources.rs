@@ -24,7 +24,14 @@ pub(super) fn check(cx: &Context<'_>, resolved: &[ResolvedActions<'_>], out: &mu
         }
         if let Some(list) = &st.resource {
             mismatch(res, list, out);
-            if st.effect.as_ref().is_some_and(|e| e.value == Effect::Allow) {
+            if st.effect.as_ref().is_some_and(|e| e.value == Effect::Allow)
+                && !matches!(
+                    cx.policy_type,
+                    crate::policy_type::PolicyType::Trust
+                        | crate::policy_type::PolicyType::Scp
+                        | crate::policy_type::PolicyType::Rcp
+                )
+            {
                 resource_star(res, list, out);
             }
         }
@@ -401,6 +408,13 @@ fn mismatch(res: &ResolvedActions<'_>, list: &StringList, out: &mut Vec<Diagnost
         .iter()
         .map(|i| variables_as_wildcards(&i.value))
         .collect();
+    // A resource that is itself wrong (reported by C001-C012) says nothing about the actions.
+    if resources
+        .iter()
+        .any(|r| r.splitn(6, ':').count() < 6 || catalog().match_arn(r).is_empty())
+    {
+        return;
+    }
     for ri in &res.items {
         let ActionKind::Known(a) = &ri.kind else {
             continue;
