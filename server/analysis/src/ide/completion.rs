@@ -2,7 +2,8 @@
 //! condition operators, keys and values, principals. Works inside unterminated strings: the edit
 //! replaces the whole string token and adds the closing quote.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Mutex, OnceLock};
 
 use iam_catalog::{ActionRef, ConditionKeyType, catalog};
 use iam_syntax::TextRange;
@@ -690,7 +691,7 @@ impl<'a> Cx<'a> {
             &full,
             CompletionKind::Action,
             Some(format!("{} — {}", a.access_level(), a.service().name())),
-            super::hover::action_markdown(a, None),
+            cached_action_doc(a),
             Insert::Str(full.clone()),
             sort.to_owned(),
             false,
@@ -1004,7 +1005,7 @@ impl<'a> Cx<'a> {
                         continue;
                     }
                     let name = format!("{q}{}{suffix}", op.name);
-                    let doc = docs::operator_doc(&name).unwrap_or_default();
+                    let doc = cached_operator_doc(&name);
                     let snippet = format!("\"{name}\": {{{nl}\t\"$1\": \"$2\"{nl}}}");
                     let new_text = if self.has_colon() {
                         format!("\"{name}\"")
@@ -1309,6 +1310,39 @@ pub(crate) fn statement_actions(st: &Statement, cap: usize) -> Vec<ActionRef<'st
         }
     }
     out
+}
+
+/// Completion documentation of an action, built once per action (the catalog is static).
+fn cached_action_doc(a: ActionRef<'_>) -> String {
+    static CACHE: OnceLock<Mutex<HashMap<String, String>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Mutex::default);
+    let key = a.full_name();
+    if let Ok(map) = cache.lock() {
+        if let Some(d) = map.get(&key) {
+            return d.clone();
+        }
+    }
+    let doc = super::hover::action_markdown(a, None);
+    if let Ok(mut map) = cache.lock() {
+        map.insert(key, doc.clone());
+    }
+    doc
+}
+
+/// Documentation of an operator form, built once.
+fn cached_operator_doc(op: &str) -> String {
+    static CACHE: OnceLock<Mutex<HashMap<String, String>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Mutex::default);
+    if let Ok(map) = cache.lock() {
+        if let Some(d) = map.get(op) {
+            return d.clone();
+        }
+    }
+    let doc = docs::operator_doc(op).unwrap_or_default();
+    if let Ok(mut map) = cache.lock() {
+        map.insert(op.to_owned(), doc.clone());
+    }
+    doc
 }
 
 /// The leading verb of an action name (`DescribeClusters` -> `Describe`).
