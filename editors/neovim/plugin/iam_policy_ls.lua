@@ -35,9 +35,11 @@ vim.api.nvim_create_user_command('IamPolicySimulate', function(opts)
   end
   local request = {
     uri = vim.uri_from_bufnr(bufnr),
-    action = args[1],
-    resource = args[2] or '*',
-    context = context,
+    request = {
+      action = args[1],
+      resource = args[2] or '*',
+      context = next(context) and context or vim.empty_dict(),
+    },
   }
   client:request('workspace/executeCommand', {
     command = 'iam-policy-ls.simulate',
@@ -50,8 +52,12 @@ vim.api.nvim_create_user_command('IamPolicySimulate', function(opts)
     local text = type(result) == 'string' and result or vim.inspect(result)
     if type(result) == 'table' and result.decision then
       text = 'Decision: ' .. tostring(result.decision)
-      if type(result.explanation) == 'string' then
-        text = text .. '\n' .. result.explanation
+      if type(result.summary) == 'string' then
+        text = text .. '\n' .. result.summary
+      end
+      for _, d in ipairs(result.deciding or {}) do
+        local sid = d.sid ~= vim.NIL and d.sid or ('statement ' .. tostring((d.statement or 0) + 1))
+        text = text .. ('\n  decided by %s (%s)'):format(sid, tostring(d.effect))
       end
     end
     vim.notify(text, vim.log.levels.INFO)

@@ -184,7 +184,8 @@ function parseContext(text: string): Record<string, string | string[]> | undefin
   return out;
 }
 
-function formatResult(result: unknown): string {
+/** The server's answer: `{decision, summary, deciding: [{policy, sid, statement, effect}], ...}`. */
+export function formatResult(result: unknown): string {
   if (typeof result === "string") {
     return result;
   }
@@ -194,14 +195,17 @@ function formatResult(result: unknown): string {
     if (typeof r.decision === "string") {
       lines.push(`Decision: ${r.decision}`);
     }
-    const expl = r.explanation ?? r.text ?? r.reason;
-    if (typeof expl === "string") {
-      lines.push(expl);
-    } else if (Array.isArray(expl)) {
-      lines.push(...expl.map((e) => (typeof e === "string" ? e : JSON.stringify(e))));
+    if (typeof r.summary === "string") {
+      lines.push(r.summary);
+    }
+    if (Array.isArray(r.deciding)) {
+      for (const d of r.deciding as Array<Record<string, unknown>>) {
+        const sid = d.sid ? `Sid "${String(d.sid)}"` : `statement ${Number(d.statement) + 1}`;
+        lines.push(`  decided by ${sid} (${String(d.effect)}) of ${String(d.policy)}`);
+      }
     }
     if (lines.length > 0) {
-      return lines.join("\n");
+      return `${lines.join("\n")}\n\n${JSON.stringify(result, null, 2)}`;
     }
   }
   return JSON.stringify(result, null, 2);
@@ -253,9 +257,11 @@ async function simulate(): Promise<void> {
   }
   const args = {
     uri: client.code2ProtocolConverter.asUri(editor.document.uri),
-    action: action.trim(),
-    resource: resource.trim() || "*",
-    context: parseContext(contextText) ?? {},
+    request: {
+      action: action.trim(),
+      resource: resource.trim() || "*",
+      context: parseContext(contextText) ?? {},
+    },
   };
   try {
     const result = await client.sendRequest(ExecuteCommandRequest.type, {
@@ -263,8 +269,8 @@ async function simulate(): Promise<void> {
       arguments: [args],
     });
     const text = formatResult(result);
-    output?.appendLine(`simulate ${args.action} on ${args.resource}:\n${text}`);
-    const firstLine = text.split("\n")[0];
+    output?.appendLine(`simulate ${args.request.action} on ${args.request.resource}:\n${text}`);
+    const firstLine = text.split("\n").slice(0, 2).join(" — ");
     const more = "Show details";
     const choice = await vscode.window.showInformationMessage(`IAM Policy: ${firstLine}`, more);
     if (choice === more) {

@@ -58,7 +58,13 @@ tm send-keys -t "$S" Escape
 sleep 0.3
 tm send-keys -t "$S" '/' 'ecs:RunTask' Enter
 sleep 0.3
-tm send-keys -t "$S" 'A' ',' Enter '"ecs:Run'
+# One key at a time, as a person types: iam-policy-ls (tower-lsp-server) may handle didChange
+# notifications that arrive in the same instant out of order and then drops the older ones as
+# stale (seen here with keys sent in one burst), leaving it with a different text than Helix.
+for k in 'A' ',' Enter '"' e c s : R u n; do
+  tm send-keys -t "$S" "$k"
+  sleep 0.08
+done
 sleep 0.5
 tm send-keys -t "$S" C-x
 ok=0

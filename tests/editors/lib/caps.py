@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Prints which of `completion` and `hover` the server advertises in `initialize` (space separated).
+"""Prints which of `completion`, `hover`, `codeAction` and `simulate` the server advertises in `initialize` (space separated).
 The editor tests assert completion and hover only when the server advertises them."""
 import json
 import subprocess
@@ -25,7 +25,11 @@ def main():
             if line.lower().startswith(b"content-length:"):
                 length = int(line.split(b":")[1])
         caps = json.loads(p.stdout.read(length)).get("result", {}).get("capabilities", {})
-        print(" ".join(k for k, c in (("completion", "completionProvider"), ("hover", "hoverProvider")) if caps.get(c)))
+        names = [k for k, c in (("completion", "completionProvider"), ("hover", "hoverProvider"),
+                                ("codeAction", "codeActionProvider")) if caps.get(c)]
+        if "iam-policy-ls.simulate" in (caps.get("executeCommandProvider") or {}).get("commands", []):
+            names.append("simulate")
+        print(" ".join(names))
     except Exception as e:  # a fake server: advertises nothing
         print(f"caps.py: {e}", file=sys.stderr)
     finally:

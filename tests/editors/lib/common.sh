@@ -12,6 +12,10 @@ TOOLS="${IAM_EDITORS_TOOLS:-/opt/iam-policy-ls-editors}"
 SERVER="${IAM_POLICY_LS:-$REPO/target/release/iam-policy-ls}"
 SHOTS="${IAM_EDITORS_SHOTS:-}"
 
+# CI runs without a terminal: tmux and the editors still need a terminal type.
+export TERM="${TERM:-xterm-256color}"
+[ "$TERM" = dumb ] && export TERM=xterm-256color
+
 log() { printf '[%s %s] %s\n' "${TEST_NAME:-editors}" "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "FAIL: $*"; exit 1; }
 

@@ -22,7 +22,7 @@ vim.lsp.config('iam_policy_ls', { cmd = { assert(os.getenv('IAM_SERVER'), 'IAM_S
 vim.lsp.enable('iam_policy_ls')
 
 local function main()
-  vim.cmd.edit(vim.fn.fnameescape((assert(os.getenv('IAM_POLICY'), 'IAM_POLICY'))))
+  vim.cmd.edit(vim.fn.fnameescape(vim.fn.fnamemodify((assert(os.getenv('IAM_POLICY'), 'IAM_POLICY')), ':.')))
   local buf = vim.api.nvim_get_current_buf()
   log('filetype ' .. vim.bo[buf].filetype)
 
@@ -84,7 +84,8 @@ local function main()
   end
   assert(cline, 'fixture has no "ecs:DescribeCluster"')
   local caps = client.server_capabilities
-  if caps.completionProvider then
+  assert(caps.completionProvider, 'the server does not advertise completion')
+  do
     local res = vim.lsp.buf_request_sync(buf, 'textDocument/completion', {
       textDocument = { uri = vim.uri_from_bufnr(buf) },
       position = { line = cline, character = ccol },
@@ -99,8 +100,6 @@ local function main()
     end
     assert(labels['ecs:RunTask'], 'completion has no ecs:RunTask (' .. vim.tbl_count(labels) .. ' items)')
     log('completion ok: ' .. vim.tbl_count(labels) .. ' items including ecs:RunTask')
-  else
-    log('SKIP completion: the server does not advertise completionProvider')
   end
 
   -- Hover on "ecs:RunTask".
@@ -111,7 +110,8 @@ local function main()
       hline, hcol = i - 1, s + 4
     end
   end
-  if caps.hoverProvider then
+  assert(caps.hoverProvider, 'the server does not advertise hover')
+  do
     local res = vim.lsp.buf_request_sync(buf, 'textDocument/hover', {
       textDocument = { uri = vim.uri_from_bufnr(buf) },
       position = { line = hline, character = hcol },
@@ -126,8 +126,50 @@ local function main()
     end
     assert(text:find('RunTask', 1, true), 'hover on ecs:RunTask is empty or unrelated: ' .. text)
     log('hover ok: ' .. vim.split(text, '\n')[1])
-  else
-    log('SKIP hover: the server does not advertise hoverProvider')
+  end
+
+  -- Code actions on the A009 diagnostic (a quick fix is expected: `Allow`).
+  assert(caps.codeActionProvider, 'the server does not advertise code actions')
+  do
+    local diag
+    for _, d in ipairs(vim.diagnostic.get(buf)) do
+      if d.code == 'A009' then
+        diag = d.user_data and d.user_data.lsp or nil
+      end
+    end
+    assert(diag, 'no LSP diagnostic behind A009')
+    local res = vim.lsp.buf_request_sync(buf, 'textDocument/codeAction', {
+      textDocument = { uri = vim.uri_from_bufnr(buf) },
+      range = diag.range,
+      context = { diagnostics = { diag }, only = { 'quickfix' } },
+    }, timeout)
+    local titles = {}
+    for _, r in pairs(res or {}) do
+      assert(not r.err, 'codeAction error: ' .. vim.inspect(r.err))
+      for _, a in ipairs(r.result or {}) do
+        table.insert(titles, a.title)
+      end
+    end
+    assert(#titles > 0, 'no quick fix for A009')
+    log('code actions ok: ' .. table.concat(titles, '; '))
+  end
+
+  -- The simulate command, through :IamPolicySimulate (editors/neovim/plugin).
+  local cmds = caps.executeCommandProvider and caps.executeCommandProvider.commands or {}
+  assert(vim.tbl_contains(cmds, 'iam-policy-ls.simulate'), 'the server does not advertise iam-policy-ls.simulate')
+  do
+    local shown
+    local notify = vim.notify
+    vim.notify = function(msg)
+      shown = msg
+    end
+    vim.cmd('IamPolicySimulate ecs:RunTask arn:aws:ecs:us-east-1:111122223333:task-definition/web:1')
+    vim.wait(timeout, function()
+      return shown ~= nil
+    end, 50)
+    vim.notify = notify
+    assert(shown and shown:find('Decision:', 1, true), 'simulate showed: ' .. tostring(shown))
+    log('simulate ok: ' .. shown:gsub('\n', ' | '))
   end
 end
 

@@ -12,6 +12,7 @@ const expected = (process.env.EXPECT || "A009@5").split(",").map((e) => {
   return { code, line: Number(line) };
 });
 const log = (m) => console.error(`[vscode] ${m}`);
+const caps = (process.env.CAPS || "").split(/\s+/);
 let lastProblems = [];
 
 async function waitFor(what, fn, ms = timeout) {
@@ -98,6 +99,7 @@ async function goTo(page, line, col) {
     for (const p of problems) log(`problem: ${p.replace(/\s+/g, " ")}`);
 
     // Completion: a new action under "ecs:RunTask", typed as `"ecs:R`.
+    if (!caps.includes("completion")) throw new Error("the server does not advertise completion");
     const lines = await page.locator(".monaco-editor .view-lines .view-line").allInnerTexts();
     log(`editor shows ${lines.length} lines`);
     await goTo(page, 9, 200); // end of the `"ecs:RunTask"` line (line 9 of the fixture)
@@ -129,6 +131,7 @@ async function goTo(page, line, col) {
     }
 
     // Hover on the existing "ecs:RunTask" (line 9): Show or Focus Hover.
+    if (!caps.includes("hover")) throw new Error("the server does not advertise hover");
     await page.keyboard.press("Escape");
     await page.keyboard.press("Control+Z");
     await page.keyboard.press("Control+Z");
@@ -141,6 +144,32 @@ async function goTo(page, line, col) {
       return t.includes("RunTask") ? t : false;
     });
     log(`hover: ${hover.split("\n")[0]}`);
+    await page.keyboard.press("Escape");
+    await page.locator(".monaco-editor .view-lines").first().click();
+    await page.waitForTimeout(300);
+
+    // The extension's Simulate request command: action, resource, context; a notification shows
+    // the decision.
+    if (!caps.includes("simulate")) throw new Error("the server does not advertise iam-policy-ls.simulate");
+    {
+      await command(page, "IAM Policy: Simulate request");
+      const input = page.locator(".quick-input-widget input");
+      const answers = ["ecs:RunTask", "arn:aws:ecs:us-east-1:111122223333:task-definition/web:1", "aws:RequestedRegion=us-east-1"];
+      for (const [i, answer] of answers.entries()) {
+        await waitFor(`simulate step ${i + 1}/3`, async () => {
+          const title = await page.locator(".quick-input-widget .quick-input-title").innerText().catch(() => "");
+          return title.includes(`(${i + 1}/3)`) && (await input.isVisible());
+        });
+        await input.fill(answer);
+        await page.waitForTimeout(300);
+        await page.keyboard.press("Enter");
+      }
+      const toast = await waitFor("the simulate decision", async () => {
+        const t = (await page.locator(".notifications-toasts").allInnerTexts()).join("\n");
+        return t.includes("Decision:") ? t : false;
+      });
+      log(`simulate: ${toast.split("\n").find((l) => l.includes("Decision:"))}`);
+    }
     log("PASS");
   } catch (e) {
     log(`FAIL: ${e.message}`);
