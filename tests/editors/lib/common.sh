@@ -39,6 +39,7 @@ new_sandbox() {
   export EXPECT
   log "sandbox $SANDBOX; expecting diagnostics: $EXPECT"
   trap 'cleanup_sandbox' EXIT
+  trap 'exit 143' TERM INT HUP
 }
 
 cleanup_sandbox() {

@@ -48,10 +48,14 @@ cs() { PATH="$NODE24_DIR/bin:$PATH" "$CODE_SERVER" --config "$CFG" --user-data-d
 cs --install-extension "$VSIX" >"$SANDBOX/install-ext.log" 2>&1 || { cat "$SANDBOX/install-ext.log" >&2; die "--install-extension failed"; }
 log "$(grep -i 'installed' "$SANDBOX/install-ext.log" | tail -n 1)"
 
-cs --disable-telemetry --disable-update-check --disable-workspace-trust --disable-getting-started-override \
-  --ignore-last-opened "$WS" >"$SANDBOX/code-server.log" 2>&1 &
+# In a session of its own, so that the cleanup ends code-server with all its children (extension
+# host, file watcher, language servers) by process group.
+export -f cs
+export CODE_SERVER CFG DATA EXT NODE24_DIR
+setsid bash -c 'cs --disable-telemetry --disable-update-check --disable-workspace-trust --disable-getting-started-override \
+  --ignore-last-opened "$0"' "$WS" >"$SANDBOX/code-server.log" 2>&1 &
 CS_PID=$!
-CLEANUP_HOOK="kill $CS_PID 2>/dev/null; wait $CS_PID 2>/dev/null"
+CLEANUP_HOOK="kill -- -$CS_PID 2>/dev/null; sleep 0.5; kill -9 -- -$CS_PID 2>/dev/null; wait $CS_PID 2>/dev/null"
 for _ in $(seq 1 100); do
   curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
   python3 - "$PORT" <<'PY' 2>/dev/null && break
