@@ -1,12 +1,19 @@
-//! `cargo xtask <task>`; see `docs/catalog.md`.
+//! `cargo xtask <task>`; see `docs/catalog.md` and `docs/performance.md` (`bench-lsp`).
 
 use std::process::ExitCode;
+
+mod bench_lsp;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("catalog") => run_catalog(&args[1..]),
-        _ => Err(anyhow::anyhow!("tasks: catalog\n{}", xtask::catalog::USAGE)),
+        Some("bench-lsp") => bench_lsp::parse_args(&args[1..]).and_then(|o| bench_lsp::run(&o)),
+        _ => Err(anyhow::anyhow!(
+            "tasks: catalog, bench-lsp\n{}\n{}",
+            xtask::catalog::USAGE,
+            bench_lsp::USAGE
+        )),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,139 @@
+//! The whole `didChange` path, as the server runs it for one keystroke: apply an incremental
+//! edit to the rope, copy the text out, parse + lower + validate (`server::analyse`), and turn
+//! the findings into LSP diagnostics (positions in UTF-16). Measured for a ~6 KB policy (the
+//! managed-policy size limit), a 100 KB and a 1 MB document, so the growth with size shows.
+//! Budgets (docs/performance.md): 6 KB p50 < 1 ms end to end; 1 MB < 30 ms.
+//!
+//! Run: `cargo bench -p iam-policy-ls --bench did_change`
+
+#![allow(clippy::unwrap_used, clippy::missing_panics_doc)]
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use iam_policy_ls::config::Settings;
+use iam_policy_ls::document::Document;
+use iam_policy_ls::encoding::PositionEncoding;
+use iam_policy_ls::{convert, server};
+use tower_lsp_server::ls_types::{
+    self as lsp, Position, Range, TextDocumentContentChangeEvent,
+};
+
+fn statement(i: usize) -> String {
+    format!(
+        r#"    {{
+      "Sid": "Ecs{i}",
+      "Effect": "Allow",
+      "Action": ["ecs:RunTask", "ecs:StartTask", "ecs:Describe*", "ecs:ListTasks"],
+      "Resource": ["arn:aws:ecs:us-east-1:123456789012:task-definition/web{i}:*"],
+      "Condition": {{"ArnEquals": {{"ecs:cluster": "arn:aws:ecs:us-east-1:123456789012:cluster/prod"}}, "StringEquals": {{"aws:RequestedRegion": "us-east-1"}}}}
+    }},
+    {{
+      "Sid": "S3{i}",
+      "Effect": "Allow",
+      "Action": ["s3:GetObject", "s3:PutObject", "s3:ListBucket"],
+      "Resource": ["arn:aws:s3:::bucket-{i}", "arn:aws:s3:::bucket-{i}/${{aws:username}}/*"],
+      "Condition": {{"IpAddress": {{"aws:SourceIp": "203.0.113.0/24"}}}}
+    }}"#
+    )
+}
+
+/// A policy of about `bytes` bytes (pairs of ECS and S3 statements; ~900 bytes per pair).
+/// The last statement ends with `"Sid": "Edit"` on a line of its own for the edit to land in.
+fn policy(bytes: usize) -> String {
+    let mut stmts = Vec::new();
+    let mut len = 0;
+    let mut i = 0;
+    while len + 200 < bytes {
+        let s = statement(i);
+        len += s.len() + 2;
+        stmts.push(s);
+        i += 1;
+    }
+    stmts.push(
+        "    {\n      \"Sid\": \"Edit\",\n      \"Effect\": \"Allow\",\n      \"Action\": \"s3:GetObject\",\n      \"Resource\": \"*\"\n    }"
+            .to_owned(),
+    );
+    format!(
+        "{{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n{}\n  ]\n}}\n",
+        stmts.join(",\n")
+    )
+}
+
+/// What the server does for one `didChange` (see `server::Backend::did_change` / `reanalyse` /
+/// `diagnostics_of`), minus the transport.
+fn did_change(
+    doc: &mut Document,
+    change: TextDocumentContentChangeEvent,
+    settings: &Settings,
+) -> Vec<lsp::Diagnostic> {
+    let enc = PositionEncoding::Utf16;
+    doc.apply_changes(vec![change], enc);
+    doc.version += 1;
+    let text = doc.text();
+    let analysis = server::analyse(settings, "/bench/policy.json", &doc.language_id, &text);
+    doc.analysis = analysis.map(std::sync::Arc::new);
+    doc.analysis.as_ref().map_or_else(Vec::new, |a| {
+        a.diagnostics
+            .iter()
+            .filter(|d| !settings.is_disabled(d.rule))
+            .map(|d| convert::diagnostic(&doc.rope, d, enc))
+            .collect()
+    })
+}
+
+fn bench(c: &mut Criterion) {
+    let settings = Settings::default();
+    let mut group = c.benchmark_group("did_change");
+    group.warm_up_time(Duration::from_secs(1));
+    for (name, size) in [("6KB", 6_000), ("100KB", 100_000), ("1MB", 1_000_000)] {
+        let text = policy(size);
+        let line = u32::try_from(text[..text.find("\"Sid\": \"Edit\"").unwrap()].matches('\n').count())
+            .unwrap();
+        // Inside the Sid's value: `      "Sid": "E|dit"`.
+        let at = Position::new(line, 15);
+        let mut doc = Document::new(&text, 1, "json".to_owned());
+        // Warm the catalog and check the document is analysed as a policy.
+        let first = did_change(&mut doc, insert(at, ""), &settings);
+        assert!(doc.analysis.is_some(), "{name}: not analysed as a policy");
+        black_box(first);
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        if size >= 1_000_000 {
+            group.sample_size(20);
+            group.measurement_time(Duration::from_secs(8));
+        } else {
+            group.sample_size(100);
+            group.measurement_time(Duration::from_secs(3));
+        }
+        // Alternately type a character and delete it, so the document stays the same size.
+        let mut typed = false;
+        group.bench_function(BenchmarkId::new("keystroke", format!("{name} ({} bytes)", text.len())), |b| {
+            b.iter(|| {
+                let change = if typed {
+                    TextDocumentContentChangeEvent {
+                        range: Some(Range::new(at, Position::new(at.line, at.character + 1))),
+                        range_length: None,
+                        text: String::new(),
+                    }
+                } else {
+                    insert(at, "x")
+                };
+                typed = !typed;
+                black_box(did_change(&mut doc, change, &settings))
+            });
+        });
+    }
+    group.finish();
+}
+
+fn insert(at: Position, text: &str) -> TextDocumentContentChangeEvent {
+    TextDocumentContentChangeEvent {
+        range: Some(Range::new(at, at)),
+        range_length: None,
+        text: text.to_owned(),
+    }
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
