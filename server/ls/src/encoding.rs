@@ -101,6 +101,10 @@ mod tests {
         let rope = Rope::from_str(text);
         for enc in [PositionEncoding::Utf16, PositionEncoding::Utf8] {
             for (i, _) in text.char_indices() {
+                // An offset between CR and LF is not a position of its own: skip it.
+                if i > 0 && text.as_bytes()[i - 1] == b'\r' && text.as_bytes()[i] == b'\n' {
+                    continue;
+                }
                 let pos = position(&rope, i, enc);
                 assert_eq!(offset(&rope, pos, enc), i, "{enc:?} at {i}");
             }

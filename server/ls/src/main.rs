@@ -20,6 +20,9 @@ enum Command {
         /// Write logs to this file instead of stderr.
         #[arg(long)]
         log_file: Option<std::path::PathBuf>,
+        /// Accepted and ignored: stdio is the only transport (some clients add this flag).
+        #[arg(long, hide = true)]
+        stdio: bool,
     },
     /// Check policy files and report findings.
     Check(cli::check::CheckArgs),
@@ -74,7 +77,7 @@ fn main() -> ExitCode {
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
     let code = match cli.command {
-        Command::Serve { log_file } => {
+        Command::Serve { log_file, .. } => {
             init_logging(log_file.as_deref());
             let rt = match tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
@@ -87,10 +90,11 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
-            rt.block_on(iam_policy_ls::serve(
-                tokio::io::stdin(),
-                tokio::io::stdout(),
-            ))
+            let code = rt.block_on(iam_policy_ls::serve(tokio::io::stdin(), tokio::io::stdout()));
+            // Tokio reads stdin on a blocking thread that may still be waiting for input: do not
+            // wait for it (a dropped runtime would), the client has said `exit`.
+            rt.shutdown_background();
+            code
         }
         Command::Check(args) => cli::check::run(&args, &mut stdout.lock(), &mut stderr.lock()),
         Command::Simulate(args) => {

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 const URI: &str = "file:///work/policies/p.json";
 
-const POLICY: &str = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n      \"Effect\": \"Allow\",\n      \"Action\": \"s3:GetObject\",\n      \"Resource\": \"*\"\n    }\n  ]\n}\n";
+const POLICY: &str = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n      \"Effect\": \"Allow\",\n      \"Action\": \"s3:GetObject\",\n      \"Resource\": \"arn:aws:s3:::bucket/*\"\n    }\n  ]\n}\n";
 
 #[tokio::test]
 async fn initialize_advertises_incremental_sync_and_encoding() {
@@ -52,7 +52,7 @@ async fn diagnostics_on_open_and_after_incremental_edits() {
 async fn emoji_and_crlf_positions_are_utf16() {
     let mut c = common::in_process();
     c.initialize(json!({})).await;
-    let text = "{\r\n\"Version\": \"2012-10-17\",\r\n\"Statement\": [{\"Sid\": \"😀\", \"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]\r\n}\r\n";
+    let text = "{\r\n\"Version\": \"2012-10-17\",\r\n\"Statement\": [{\"Sid\": \"😀\", \"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::bucket/*\"}]\r\n}\r\n";
     c.open(URI, text, 1).await;
     let d = c.diagnostics(URI, 1).await;
     // The emoji Sid is invalid: its range is the string token, in UTF-16 columns.
@@ -69,7 +69,7 @@ async fn emoji_and_crlf_positions_are_utf16() {
 async fn utf8_encoding_when_negotiated() {
     let mut c = common::in_process();
     c.initialize(json!({"general": {"positionEncodings": ["utf-8"]}})).await;
-    let text = "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Sid\": \"é\", \"Effect\": \"allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]}";
+    let text = "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Sid\": \"é\", \"Effect\": \"allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::bucket/*\"}]}";
     c.open(URI, text, 1).await;
     let d = c.diagnostics(URI, 1).await;
     let effect = d.iter().find(|d| d["code"] == "A009").expect("A009");
@@ -111,7 +111,7 @@ async fn non_policy_json_is_left_alone() {
     let d = c.diagnostics(uri, 1).await;
     assert!(d.is_empty());
     // Becomes a policy once it has a Statement.
-    c.change(uri, 2, common::full("{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]}")).await;
+    c.change(uri, 2, common::full("{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::bucket/*\"}]}")).await;
     assert_eq!(codes(&c.diagnostics(uri, 2).await), ["A004"]);
     // A path matching a policy glob is a policy even without a Statement.
     let uri = "file:///work/a.policy.json";
@@ -136,7 +136,7 @@ async fn pull_clients_get_no_push() {
 async fn settings_change_reanalyses_open_documents() {
     let mut c = common::in_process();
     c.initialize(json!({})).await;
-    c.open(URI, "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\",}]}", 1).await;
+    c.open(URI, "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::bucket/*\",}]}", 1).await;
     assert_eq!(codes(&c.diagnostics(URI, 1).await), ["A004", "A001"]);
     c.notify("workspace/didChangeConfiguration", json!({"settings": {"iamPolicy": {"lenient": true, "disabledRules": ["missing-version"]}}}))
         .await;
@@ -154,4 +154,25 @@ async fn requests_on_unknown_documents_and_unknown_methods() {
     let r = c.request("textDocument/hover", json!({"textDocument": {"uri": "file:///none.json"}, "position": {"line": 0, "character": 0}})).await;
     assert_eq!(r["result"], Value::Null, "{r}");
     c.shutdown_and_exit().await;
+}
+
+/// Typing fast: many incremental edits sent without waiting are applied in order (the server
+/// processes messages one at a time), so the final diagnostics describe the editor's text.
+#[tokio::test]
+async fn burst_of_keystrokes_is_applied_in_order() {
+    let mut c = common::in_process();
+    c.initialize(json!({})).await;
+    let start = "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"\", \"Resource\": \"arn:aws:s3:::b/*\"}]}";
+    c.open(URI, start, 1).await;
+    let typed = "s3:GetObjectx";
+    let col = start.find("\"\",").map_or(0, |i| i + 1) as u32;
+    for (i, ch) in typed.chars().enumerate() {
+        let at = col + i as u32;
+        c.change(URI, 2 + i as i64, json!([edit(0, at, 0, at, &ch.to_string())])).await;
+    }
+    let last = 1 + typed.len() as i64;
+    let d = c.diagnostics(URI, last).await;
+    // `s3:GetObjectx` is unknown: the message names exactly the typed text.
+    assert!(d.iter().any(|d| d["message"].as_str().unwrap_or_default().contains("GetObjectx")), "{d:?}");
+    assert!(!d.iter().any(|d| d["code"] == "A001"), "{d:?}");
 }

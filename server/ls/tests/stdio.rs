@@ -22,7 +22,7 @@ async fn binary_serves_over_stdio() {
     let r = c.initialize(json!({})).await;
     assert_eq!(r["result"]["serverInfo"]["name"], "iam-policy-ls");
     let uri = "file:///tmp/x.json";
-    c.open(uri, "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Permit\", \"Action\": \"s3:GetObject\", \"Resource\": \"*\"}]}", 1)
+    c.open(uri, "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Permit\", \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::bucket/*\"}]}", 1)
         .await;
     let d = c.diagnostics(uri, 1).await;
     assert_eq!(common::codes(&d), ["A009"]);
