@@ -31,7 +31,6 @@ fn check_item(
     kind: &ActionKind<'_>,
     out: &mut Vec<Diagnostic>,
 ) {
-    let cat = catalog();
     match kind {
         ActionKind::Star | ActionKind::Configured => {}
         ActionKind::Known(a) => {
@@ -66,7 +65,7 @@ fn check_item(
         }
         ActionKind::WildService => {
             let (prefix, _) = value.split_once(':').unwrap_or_default();
-            let n = cat.expand(value).len();
+            let n = super::count_matching(value);
             if n == 0 {
                 out.push(Diagnostic::new(
                     &rules::PATTERN_MATCHES_NOTHING,
@@ -189,25 +188,52 @@ fn unknown(
     out.push(d);
 }
 
-/// Duplicates (case-insensitive) and items covered by a wildcard of the same list.
+/// Duplicates (case-insensitive) and items covered by a wildcard of the same list. Linear in
+/// practice: an item is compared only with the wildcard items of its own service.
 fn redundant(cx: &Context<'_>, list: &StringList, out: &mut Vec<Diagnostic>) {
+    use std::collections::HashMap;
     if list.items.len() < 2 {
         return;
     }
+    let lower: Vec<String> = list
+        .items
+        .iter()
+        .map(|i| i.value.to_ascii_lowercase())
+        .collect();
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    let mut by_prefix: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut global: Vec<usize> = Vec::new();
+    for (i, l) in lower.iter().enumerate() {
+        first.entry(l.as_str()).or_insert(i);
+        if iam_catalog::has_wildcard(l) {
+            match l.split_once(':') {
+                Some((p, _)) if !iam_catalog::has_wildcard(p) => {
+                    by_prefix.entry(p).or_default().push(i)
+                }
+                _ => global.push(i),
+            }
+        }
+    }
     for (i, item) in list.items.iter().enumerate() {
         let v = &item.value;
+        let l = &lower[i];
         if v.is_empty() {
             continue;
         }
-        let by = list.items.iter().enumerate().find(|(j, other)| {
-            *j != i
-                && !other.value.is_empty()
-                && ((other.value.eq_ignore_ascii_case(v) && *j < i)
-                    || (!other.value.eq_ignore_ascii_case(v)
-                        && pattern_covers(&other.value, v, true)))
+        let dup = first.get(l.as_str()).copied().filter(|&j| j < i);
+        let by = dup.or_else(|| {
+            let prefix = l.split_once(':').map_or("", |(p, _)| p);
+            by_prefix
+                .get(prefix)
+                .into_iter()
+                .flatten()
+                .chain(global.iter())
+                .copied()
+                .find(|&j| j != i && lower[j] != *l && pattern_covers(&lower[j], l, true))
         });
-        if let Some((_, other)) = by {
-            let how = if other.value.eq_ignore_ascii_case(v) {
+        if let Some(j) = by {
+            let other = &list.items[j];
+            let how = if dup.is_some() {
                 "is listed twice".to_owned()
             } else {
                 format!("is covered by `{}`", other.value)

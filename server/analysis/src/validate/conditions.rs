@@ -87,7 +87,14 @@ fn variable_syntax(
         out.push(d);
     }
     let has_vars = t.variables().next().is_some();
-    if has_vars && check_version && cx.policy.version.as_ref().is_some_and(|v| v.value == Version::V2008_10_17) {
+    if has_vars
+        && check_version
+        && cx
+            .policy
+            .version
+            .as_ref()
+            .is_some_and(|v| v.value == Version::V2008_10_17)
+    {
         let (key, range) = t
             .variables()
             .next()
@@ -226,7 +233,7 @@ fn suggest_operator(name: &str, err: &OperatorError) -> Option<String> {
     };
     let base = BaseOperator::from_name_ignore_case(&base_text)
         .map(BaseOperator::name)
-        .or_else(|| match err {
+        .or(match err {
             OperatorError::UnknownOperator {
                 suggestion: Some(s),
                 ..
@@ -282,14 +289,16 @@ fn family_name(f: OperatorFamily) -> &'static str {
 fn compatible(f: OperatorFamily, t: ConditionKeyType) -> bool {
     use ConditionKeyType as T;
     use OperatorFamily as F;
-    match (f, t.scalar()) {
-        (F::Null, _) => true,
-        (F::String | F::Arn, T::String | T::Arn) => true,
-        (F::Numeric, T::Numeric) | (F::Date, T::Date) | (F::Bool, T::Bool) => true,
-        (F::IpAddress, T::IpAddress) => true,
-        (F::Binary, T::Binary | T::String) => true,
-        _ => false,
-    }
+    matches!(
+        (f, t.scalar()),
+        (F::Null, _)
+            | (F::String | F::Arn, T::String | T::Arn)
+            | (F::Numeric, T::Numeric)
+            | (F::Date, T::Date)
+            | (F::Bool, T::Bool)
+            | (F::IpAddress, T::IpAddress)
+            | (F::Binary, T::Binary | T::String)
+    )
 }
 
 fn suggested_family(t: ConditionKeyType) -> &'static str {
@@ -480,10 +489,14 @@ fn entry(
 
     // Key support by the statement's actions (service keys only).
     if let (Some(k), Some(actions)) = (known, res.concrete()) {
-        if !k.is_global() && !lower.starts_with("aws:") && !lower.starts_with("saml:") && !actions.is_empty() {
+        if !k.is_global()
+            && !lower.starts_with("aws:")
+            && !lower.starts_with("saml:")
+            && !actions.is_empty()
+        {
             let unsupported: Vec<String> = actions
                 .iter()
-                .filter(|a| !a.supports_condition_key(key))
+                .filter(|a| !super::supports_key(a, key))
                 .map(iam_catalog::ActionRef::full_name)
                 .collect();
             let deny_negated = st

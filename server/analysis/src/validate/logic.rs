@@ -251,7 +251,7 @@ fn deny_negated(st: &Statement, res: &ResolvedActions<'_>, out: &mut Vec<Diagnos
 pub(super) fn applies_never_present(
     cat: &iam_catalog::Catalog,
     key: &str,
-    actions: &[iam_catalog::ActionRef<'_>],
+    actions: &[iam_catalog::ActionRef<'static>],
 ) -> bool {
     if key.to_ascii_lowercase().starts_with("aws:") {
         return false;
@@ -262,7 +262,7 @@ pub(super) fn applies_never_present(
     if k.is_global() {
         return false;
     }
-    !actions.is_empty() && actions.iter().all(|a| !a.supports_condition_key(key))
+    !actions.is_empty() && actions.iter().all(|a| !super::supports_key(a, key))
 }
 
 /// H004: Allow with `ForAllValues:` on a multivalued key and no `Null` guard.

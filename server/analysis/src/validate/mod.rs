@@ -131,6 +131,14 @@ impl<'a> ResolvedActions<'a> {
     }
 }
 
+/// Number of actions a pattern with a wildcarded service matches (memoised).
+pub(crate) fn count_matching(pattern: &str) -> usize {
+    static MEMO: Memo<String, usize> = Memo::new();
+    MEMO.get_or(pattern.to_ascii_lowercase(), || {
+        catalog().expand(pattern).len()
+    })
+}
+
 pub(crate) fn resolve_action(config: &Config, value: &str) -> ActionKind<'static> {
     let cat = catalog();
     if value == "*" {
@@ -152,7 +160,11 @@ pub(crate) fn resolve_action(config: &Config, value: &str) -> ActionKind<'static
         return ActionKind::Unknown;
     }
     if iam_catalog::has_wildcard(name) {
-        return ActionKind::Pattern(cat.expand(value));
+        static EXPANDED: Memo<String, std::sync::Arc<Vec<ActionRef<'static>>>> = Memo::new();
+        let v = EXPANDED.get_or(value.to_ascii_lowercase(), || {
+            std::sync::Arc::new(cat.expand(value))
+        });
+        return ActionKind::Pattern(v.as_ref().clone());
     }
     match cat.action(value) {
         Some(a) => ActionKind::Known(a),
@@ -163,6 +175,50 @@ pub(crate) fn resolve_action(config: &Config, value: &str) -> ActionKind<'static
 // ---------------------------------------------------------------------------
 // Shared helpers
 // ---------------------------------------------------------------------------
+
+/// A process-wide memo of pure catalog computations (the catalog never changes), so that an
+/// edit re-checks a policy without re-expanding wildcards or re-matching ARN formats. Bounded:
+/// cleared when it holds more than `LIMIT` entries.
+pub(crate) struct Memo<K, V>(
+    std::sync::OnceLock<std::sync::Mutex<std::collections::HashMap<K, V>>>,
+);
+
+impl<K: Eq + std::hash::Hash, V: Clone> Memo<K, V> {
+    const LIMIT: usize = 100_000;
+
+    pub(crate) const fn new() -> Self {
+        Self(std::sync::OnceLock::new())
+    }
+
+    pub(crate) fn get_or(&self, key: K, f: impl FnOnce() -> V) -> V {
+        let m = self.0.get_or_init(Default::default);
+        if let Ok(g) = m.lock() {
+            if let Some(v) = g.get(&key) {
+                return v.clone();
+            }
+        }
+        let v = f();
+        if let Ok(mut g) = m.lock() {
+            if g.len() > Self::LIMIT {
+                g.clear();
+            }
+            g.insert(key, v.clone());
+        }
+        v
+    }
+}
+
+/// Memoised `ActionRef::supports_condition_key`.
+pub(crate) fn supports_key(a: &ActionRef<'static>, key: &str) -> bool {
+    static MEMO: Memo<(usize, usize, String), bool> = Memo::new();
+    let id = (
+        std::ptr::from_ref(a.service()) as usize,
+        a.name().as_ptr() as usize,
+    );
+    MEMO.get_or((id.0, id.1, key.to_ascii_lowercase()), || {
+        a.supports_condition_key(key)
+    })
+}
 
 /// Retired or discontinued service prefix (their actions are warnings, not errors).
 pub(crate) fn is_retired(prefix: &str) -> bool {

@@ -107,6 +107,28 @@ fn formats_of(service: &str) -> Vec<&'static str> {
 }
 
 fn shape(service: &str, resource: &str) -> Option<Shape> {
+    type Flags = Option<(bool, bool, bool, bool)>;
+    static MEMO: super::Memo<(String, String), Flags> = super::Memo::new();
+    MEMO.get_or((service.to_owned(), resource.to_owned()), || {
+        shape_uncached(service, resource)
+            .map(|s| (s.region_some, s.region_none, s.account_some, s.account_none))
+    })
+    .map(
+        |(region_some, region_none, account_some, account_none)| Shape {
+            region_some,
+            region_none,
+            account_some,
+            account_none,
+        },
+    )
+}
+
+fn arn_is_known(r: &str) -> bool {
+    static MEMO: super::Memo<String, bool> = super::Memo::new();
+    MEMO.get_or(r.to_owned(), || !catalog().match_arn(r).is_empty())
+}
+
+fn shape_uncached(service: &str, resource: &str) -> Option<Shape> {
     let probe = format!("arn:*:{service}:*:*:{resource}");
     let types = types_of(service);
     let mut s = Shape {
@@ -411,7 +433,7 @@ fn mismatch(res: &ResolvedActions<'_>, list: &StringList, out: &mut Vec<Diagnost
     // A resource that is itself wrong (reported by C001-C012) says nothing about the actions.
     if resources
         .iter()
-        .any(|r| r.splitn(6, ':').count() < 6 || catalog().match_arn(r).is_empty())
+        .any(|r| r.splitn(6, ':').count() < 6 || !arn_is_known(r))
     {
         return;
     }
@@ -437,9 +459,12 @@ fn mismatch(res: &ResolvedActions<'_>, list: &StringList, out: &mut Vec<Diagnost
         if types.len() < a.resource_types().len() {
             continue; // a resource type the catalog does not describe: cannot decide
         }
-        let fits = resources
-            .iter()
-            .any(|r| types.iter().any(|t| t.matches_arn(r)));
+        static FITS: super::Memo<(String, String), bool> = super::Memo::new();
+        let fits = resources.iter().any(|r| {
+            FITS.get_or((a.full_name(), r.to_string()), || {
+                types.iter().any(|t| t.matches_arn(r))
+            })
+        });
         if !fits {
             let names: Vec<String> = types
                 .iter()
@@ -494,22 +519,37 @@ fn resource_star(res: &ResolvedActions<'_>, list: &StringList, out: &mut Vec<Dia
 }
 
 fn redundant(cx: &Context<'_>, list: &StringList, out: &mut Vec<Diagnostic>) {
+    use std::collections::HashMap;
     if list.items.len() < 2 {
         return;
+    }
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    let mut patterns: Vec<usize> = Vec::new();
+    for (i, item) in list.items.iter().enumerate() {
+        first.entry(item.value.as_str()).or_insert(i);
+        if has_wildcard(&item.value) {
+            patterns.push(i);
+        }
+    }
+    if patterns.len() > 200 {
+        patterns.clear(); // very long lists: duplicates only
     }
     for (i, item) in list.items.iter().enumerate() {
         let v = &item.value;
         if v.is_empty() {
             continue;
         }
-        let by = list.items.iter().enumerate().find(|(j, other)| {
-            *j != i
-                && !other.value.is_empty()
-                && ((other.value == *v && *j < i)
-                    || (other.value != *v && pattern_covers(&other.value, v, false)))
+        let dup = first.get(v.as_str()).copied().filter(|&j| j < i);
+        let by = dup.or_else(|| {
+            patterns.iter().copied().find(|&j| {
+                j != i
+                    && list.items[j].value != *v
+                    && pattern_covers(&list.items[j].value, v, false)
+            })
         });
-        if let Some((_, other)) = by {
-            let how = if other.value == *v {
+        if let Some(j) = by {
+            let other = &list.items[j];
+            let how = if dup.is_some() {
                 "is listed twice".to_owned()
             } else {
                 format!("is covered by `{}`", other.value)

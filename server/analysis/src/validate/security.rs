@@ -39,6 +39,11 @@ const PASS_ROLE_TARGETS: &[&str] = &[
     "sagemaker:CreateNotebookInstance",
 ];
 
+/// `prefix:*` (every action of one service).
+fn service_wide(v: &str) -> bool {
+    v.strip_suffix(":*").is_some_and(|p| !p.contains('*'))
+}
+
 fn is_allow(st: &Statement) -> bool {
     st.effect.as_ref().is_some_and(|e| e.value == Effect::Allow)
 }
@@ -135,7 +140,7 @@ fn allow_statement(
                 }
                 continue;
             }
-            ActionKind::Pattern(_) if v.ends_with(":*") && !v[..v.len() - 2].contains('*') => {
+            ActionKind::Pattern(_) if service_wide(v) => {
                 out.push(Diagnostic::new(
                     &rules::SERVICE_WIDE,
                     ri.item.range,
@@ -175,7 +180,7 @@ fn allow_statement(
         if matches_action("iam:CreateServiceLinkedRole")
             && broad_for(st, "role")
             && !condition_has_key(st, "iam:AWSServiceName")
-            && !(v.ends_with(":*") && !v[..v.len() - 2].contains('*'))
+            && !service_wide(v)
         {
             out.push(Diagnostic::new(
                 &rules::CREATE_SLR_BROAD,
@@ -186,7 +191,7 @@ fn allow_statement(
         // G007 / G008 (single actions).
         if wildcard_resource(st) {
             if let Some(e) = ESCALATION.iter().find(|e| matches_action(e)) {
-                if !(v.ends_with(":*") && !v[..v.len() - 2].contains('*')) {
+                if !service_wide(v) {
                     out.push(Diagnostic::new(
                         &rules::PRIVILEGE_ESCALATION,
                         ri.item.range,
@@ -208,12 +213,11 @@ fn permissions_management(ri: &super::ResolvedItem<'_, 'static>, out: &mut Vec<D
         ActionKind::Known(a) if a.access_level() == AccessLevel::PermissionsManagement => {
             vec![a.full_name()]
         }
-        ActionKind::Pattern(list) if !(v.ends_with(":*") && !v[..v.len() - 2].contains('*')) => {
-            list.iter()
-                .filter(|a| a.access_level() == AccessLevel::PermissionsManagement)
-                .map(iam_catalog::ActionRef::full_name)
-                .collect()
-        }
+        ActionKind::Pattern(list) if !service_wide(v) => list
+            .iter()
+            .filter(|a| a.access_level() == AccessLevel::PermissionsManagement)
+            .map(iam_catalog::ActionRef::full_name)
+            .collect(),
         _ => Vec::new(),
     };
     if names.is_empty() || names.iter().any(|n| n.eq_ignore_ascii_case("iam:PassRole")) {

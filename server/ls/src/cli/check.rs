@@ -93,6 +93,7 @@ fn collect(paths: &[PathBuf], errors: &mut Vec<FileReport>) -> Vec<(PathBuf, boo
                             stack.push(path);
                         } else if path.extension().is_some_and(|x| x == "json")
                             && !path.to_string_lossy().ends_with(".tests.json")
+                            && !path.to_string_lossy().ends_with(".suppress.json")
                         {
                             found.push((path, false));
                         }
@@ -156,7 +157,38 @@ fn check_file(
             result: Err(e),
         }),
         Ok(text) => {
-            let analysis = iam_analysis::analyze(&text, options);
+            // `.iam-policy-ls.toml` (nearest parent) and `<name>.suppress.json` (docs/configuration.md).
+            let (config, base) = iam_analysis::config::Config::discover(path).unwrap_or_default();
+            let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+            let rel = abs.strip_prefix(&base).map_or_else(
+                |_| display(path),
+                |r| r.to_string_lossy().replace('\\', "/"),
+            );
+            let mut options = options.clone();
+            if options.policy_type.is_none() {
+                options.policy_type = config.policy_type_for(&rel);
+            }
+            let mut suppressions = config.suppressions_for(&rel);
+            let sidecar = path.with_extension("suppress.json");
+            if let Ok(side) = std::fs::read_to_string(&sidecar) {
+                match iam_analysis::config::parse_sidecar(&side) {
+                    Ok(s) => suppressions.extend(s),
+                    Err(e) => {
+                        return Some(FileReport {
+                            path: name,
+                            result: Err(format!("{}: {e}", display(&sidecar))),
+                        });
+                    }
+                }
+            }
+            if let Some(problem) = config.problems.first() {
+                return Some(FileReport {
+                    path: name,
+                    result: Err(format!("{}: {problem}", iam_analysis::config::FILE_NAME)),
+                });
+            }
+            let analysis =
+                iam_analysis::analyze_with_config(&text, &options, &config, &suppressions);
             if !explicit && !config::is_policy(settings, &name, "json", &analysis.parse) {
                 return None;
             }
