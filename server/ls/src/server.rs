@@ -161,9 +161,12 @@ impl Backend {
         if doc.version != version {
             return None;
         }
-        doc.analysis = analysis.map(Arc::new);
+        let previous = std::mem::replace(&mut doc.analysis, analysis.map(Arc::new));
         let diags = diagnostics_of(&doc, &settings, enc);
-        Some((doc.version, diags))
+        let version = doc.version;
+        drop(doc);
+        drop_later(previous, text.len());
+        Some((version, diags))
     }
 
     /// Re-analyses `uri` and publishes, then refreshes its open counterpart (a policy's tests
@@ -220,6 +223,23 @@ impl Backend {
         self.client
             .publish_diagnostics(uri, diags, Some(version))
             .await;
+    }
+}
+
+/// Documents at least this large have their previous analysis freed off the request path.
+const DROP_LATER_BYTES: usize = 128 << 10;
+
+/// Frees a replaced analysis. Freeing the syntax tree and findings of a large document is a
+/// tenth of its re-analysis time (9 ms of 95 ms for 1 MB, measured with `perf` on
+/// `cargo bench -p iam-policy-ls --bench did_change`), so for large documents it is done on
+/// tokio's blocking pool after the new diagnostics are computed, instead of before they are
+/// published. Small analyses are dropped in place (a few microseconds).
+fn drop_later(analysis: Option<Arc<Analysis>>, text_len: usize) {
+    if text_len < DROP_LATER_BYTES {
+        return;
+    }
+    if let (Some(a), Ok(rt)) = (analysis, tokio::runtime::Handle::try_current()) {
+        rt.spawn_blocking(move || drop(a));
     }
 }
 
