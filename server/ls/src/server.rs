@@ -33,6 +33,8 @@ pub struct Backend {
     client: Client,
     docs: DashMap<Uri, Document>,
     state: RwLock<State>,
+    /// Project configuration per document, read lazily (see [`Backend::project`]).
+    projects: DashMap<Uri, Arc<crate::project::Project>>,
     /// Set by `shutdown`; decides the exit code.
     shutdown: Arc<std::sync::atomic::AtomicBool>,
 }
@@ -79,6 +81,7 @@ impl Backend {
         Self {
             client,
             docs: DashMap::new(),
+            projects: DashMap::new(),
             state: RwLock::new(State {
                 push: true,
                 ..State::default()
@@ -152,8 +155,9 @@ impl Backend {
             return Some((version, diags));
         }
         let path = uri_path(uri);
+        let project = self.project(uri);
         let analysis = guard("analysis", || {
-            analyse(&settings, &path, &language_id, &text)
+            analyse(&settings, &project, &path, &language_id, &text)
         })
         .ok()
         .flatten();
@@ -180,6 +184,35 @@ impl Backend {
                 if let Some((version, diags)) = self.reanalyse(&other) {
                     self.publish(other, version, diags).await;
                 }
+            }
+        }
+    }
+
+    /// The project configuration of a document (`.iam-policy-ls.toml`, `<name>.suppress.json`),
+    /// read once per document and cached until a configuration file changes.
+    fn project(&self, uri: &Uri) -> Arc<crate::project::Project> {
+        if let Some(p) = self.projects.get(uri) {
+            return Arc::clone(&p);
+        }
+        let project = Arc::new(
+            uri.to_file_path()
+                .map(|p| crate::project::load(&p))
+                .unwrap_or_default(),
+        );
+        for problem in &project.problems {
+            tracing::warn!(uri = uri.as_str(), "configuration: {problem}");
+        }
+        self.projects.insert(uri.clone(), Arc::clone(&project));
+        project
+    }
+
+    /// A configuration file changed: forget cached configurations and re-analyse everything.
+    async fn config_files_changed(&self) {
+        self.projects.clear();
+        let uris: Vec<Uri> = self.docs.iter().map(|e| e.key().clone()).collect();
+        for uri in uris {
+            if let Some((version, diags)) = self.reanalyse(&uri) {
+                self.publish(uri, version, diags).await;
             }
         }
     }
@@ -252,12 +285,19 @@ fn uri_path(uri: &Uri) -> String {
 
 /// Analyses `text` when it is a policy.
 #[must_use]
-pub fn analyse(settings: &Settings, path: &str, language_id: &str, text: &str) -> Option<Analysis> {
+pub fn analyse(
+    settings: &Settings,
+    project: &crate::project::Project,
+    path: &str,
+    language_id: &str,
+    text: &str,
+) -> Option<Analysis> {
     let options = Options {
-        policy_type: settings.policy_type(path),
+        policy_type: settings.policy_type(path).or(project.policy_type),
         lenient: settings.lenient,
     };
-    let analysis = iam_analysis::analyze(text, &options);
+    let analysis =
+        iam_analysis::analyze_with_config(text, &options, &project.config, &project.suppressions);
     config::is_policy(settings, path, language_id, &analysis.parse).then_some(analysis)
 }
 
@@ -366,7 +406,8 @@ pub fn capabilities(enc: PositionEncoding) -> lsp::ServerCapabilities {
                 change: Some(lsp::TextDocumentSyncKind::INCREMENTAL),
                 will_save: None,
                 will_save_wait_until: None,
-                save: None,
+                // Saves of `.iam-policy-ls.toml` and `*.suppress.json` reload the configuration.
+                save: Some(lsp::TextDocumentSyncSaveOptions::Supported(true)),
             },
         )),
         diagnostic_provider: Some(lsp::DiagnosticServerCapabilities::Options(
@@ -450,9 +491,10 @@ impl LanguageServer for Backend {
         let uri = td.uri.clone();
         self.docs
             .insert(td.uri, Document::new(&td.text, td.version, td.language_id));
-        if let Some((version, diags)) = self.reanalyse(&uri) {
-            self.publish(uri, version, diags).await;
+        if crate::project::is_config_file(uri.as_str()) {
+            self.config_files_changed().await;
         }
+        self.refresh(uri).await;
     }
 
     async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {
@@ -503,6 +545,11 @@ impl LanguageServer for Backend {
             }
             doc.version = version;
         }
+        if crate::project::is_config_file(uri.as_str()) {
+            // The configuration is read from disk: drop the cached copies so the next analysis
+            // reads the file again (an unsaved edit counts once it is saved).
+            self.config_files_changed().await;
+        }
         self.refresh(uri).await;
     }
 
@@ -511,7 +558,8 @@ impl LanguageServer for Backend {
         let was_policy = self
             .docs
             .remove(&uri)
-            .is_some_and(|(_, d)| d.analysis.is_some());
+            .is_some_and(|(_, d)| d.analysis.is_some() || crate::policy_tests::is_tests_file(&uri));
+        self.projects.remove(&uri);
         if was_policy && self.push_enabled() {
             self.client.publish_diagnostics(uri, Vec::new(), None).await;
         }
@@ -527,11 +575,12 @@ impl LanguageServer for Backend {
         if let Ok(mut s) = self.state.write() {
             s.settings = Arc::new(settings);
         }
-        let uris: Vec<Uri> = self.docs.iter().map(|e| e.key().clone()).collect();
-        for uri in uris {
-            if let Some((version, diags)) = self.reanalyse(&uri) {
-                self.publish(uri, version, diags).await;
-            }
+        self.config_files_changed().await;
+    }
+
+    async fn did_save(&self, params: lsp::DidSaveTextDocumentParams) {
+        if crate::project::is_config_file(params.text_document.uri.as_str()) {
+            self.config_files_changed().await;
         }
     }
 

@@ -21,7 +21,9 @@ async fn initialize_advertises_incremental_sync_and_encoding() {
     c.shutdown_and_exit().await;
 
     let mut c = common::in_process();
-    let r = c.initialize(json!({"general": {"positionEncodings": ["utf-8", "utf-16"]}})).await;
+    let r = c
+        .initialize(json!({"general": {"positionEncodings": ["utf-8", "utf-16"]}}))
+        .await;
     assert_eq!(r["result"]["capabilities"]["positionEncoding"], "utf-8");
 }
 
@@ -41,7 +43,12 @@ async fn diagnostics_on_open_and_after_incremental_edits() {
     assert_eq!(d[0]["severity"], 1);
 
     // Two edits in one notification, applied in order: fix it back, then rename `Action`.
-    c.change(URI, 3, json!([edit(4, 17, 4, 18, "A"), edit(5, 7, 5, 13, "Actions")])).await;
+    c.change(
+        URI,
+        3,
+        json!([edit(4, 17, 4, 18, "A"), edit(5, 7, 5, 13, "Actions")]),
+    )
+    .await;
     let d = c.diagnostics(URI, 3).await;
     assert_eq!(codes(&d), ["A003"], "{d:?}");
     assert_eq!(range_of(&d[0]), [[5, 6], [5, 15]]);
@@ -62,13 +69,17 @@ async fn emoji_and_crlf_positions_are_utf16() {
     c.change(URI, 2, json!([edit(2, 25, 2, 25, "x")])).await;
     let d = c.diagnostics(URI, 2).await;
     assert_eq!(range_of(&d[0]), [[2, 22], [2, 27]]);
-    assert!(d[0]["message"].as_str().unwrap_or_default().contains("😀x"), "{d:?}");
+    assert!(
+        d[0]["message"].as_str().unwrap_or_default().contains("😀x"),
+        "{d:?}"
+    );
 }
 
 #[tokio::test]
 async fn utf8_encoding_when_negotiated() {
     let mut c = common::in_process();
-    c.initialize(json!({"general": {"positionEncodings": ["utf-8"]}})).await;
+    c.initialize(json!({"general": {"positionEncodings": ["utf-8"]}}))
+        .await;
     let text = "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Sid\": \"é\", \"Effect\": \"allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::bucket/*\"}]}";
     c.open(URI, text, 1).await;
     let d = c.diagnostics(URI, 1).await;
@@ -84,7 +95,8 @@ async fn out_of_range_and_stale_edits_do_not_crash() {
     c.open(URI, POLICY, 5).await;
     c.diagnostics(URI, 5).await;
     // Past the end: clamped (appends at the end).
-    c.change(URI, 6, json!([edit(999, 999, 1000, 0, "\n")])).await;
+    c.change(URI, 6, json!([edit(999, 999, 1000, 0, "\n")]))
+        .await;
     assert!(c.diagnostics(URI, 6).await.is_empty());
     // Stale version: ignored, nothing published for it.
     c.change(URI, 3, json!([edit(0, 0, 0, 1, "X")])).await;
@@ -92,9 +104,15 @@ async fn out_of_range_and_stale_edits_do_not_crash() {
     c.change(URI, 7, json!([edit(4, 17, 4, 18, "a")])).await;
     assert_eq!(codes(&c.diagnostics(URI, 7).await), ["A009"]);
     // Unknown document: ignored.
-    c.change("file:///nope.json", 2, json!([edit(0, 0, 0, 0, "x")])).await;
+    c.change("file:///nope.json", 2, json!([edit(0, 0, 0, 0, "x")]))
+        .await;
     // Pull diagnostics still answer.
-    let r = c.request("textDocument/diagnostic", json!({"textDocument": {"uri": URI}})).await;
+    let r = c
+        .request(
+            "textDocument/diagnostic",
+            json!({"textDocument": {"uri": URI}}),
+        )
+        .await;
     assert_eq!(r["result"]["kind"], "full");
     assert_eq!(codes(r["result"]["items"].as_array().unwrap()), ["A009"]);
     c.shutdown_and_exit().await;
@@ -106,7 +124,12 @@ async fn non_policy_json_is_left_alone() {
     c.initialize(json!({})).await;
     let uri = "file:///work/package.json";
     c.open(uri, "{\"name\": \"x\", \"version\": 1,}", 1).await;
-    let r = c.request("textDocument/diagnostic", json!({"textDocument": {"uri": uri}})).await;
+    let r = c
+        .request(
+            "textDocument/diagnostic",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .await;
     assert_eq!(r["result"]["items"], json!([]));
     let d = c.diagnostics(uri, 1).await;
     assert!(d.is_empty());
@@ -122,12 +145,24 @@ async fn non_policy_json_is_left_alone() {
 #[tokio::test]
 async fn pull_clients_get_no_push() {
     let mut c = common::in_process();
-    c.initialize(json!({"textDocument": {"diagnostic": {"dynamicRegistration": false}}})).await;
+    c.initialize(json!({"textDocument": {"diagnostic": {"dynamicRegistration": false}}}))
+        .await;
     c.open(URI, "{\"Statement\": []}", 1).await;
-    let r = c.request("textDocument/diagnostic", json!({"textDocument": {"uri": URI}})).await;
-    assert_eq!(codes(r["result"]["items"].as_array().unwrap()), ["A004", "A007"]);
+    let r = c
+        .request(
+            "textDocument/diagnostic",
+            json!({"textDocument": {"uri": URI}}),
+        )
+        .await;
+    assert_eq!(
+        codes(r["result"]["items"].as_array().unwrap()),
+        ["A004", "A007"]
+    );
     let pushed = c
-        .try_wait_for(|m| m["method"] == "textDocument/publishDiagnostics", std::time::Duration::from_millis(300))
+        .try_wait_for(
+            |m| m["method"] == "textDocument/publishDiagnostics",
+            std::time::Duration::from_millis(300),
+        )
         .await;
     assert!(pushed.is_none(), "{pushed:?}");
 }
@@ -138,8 +173,11 @@ async fn settings_change_reanalyses_open_documents() {
     c.initialize(json!({})).await;
     c.open(URI, "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::bucket/*\",}]}", 1).await;
     assert_eq!(codes(&c.diagnostics(URI, 1).await), ["A004", "A001"]);
-    c.notify("workspace/didChangeConfiguration", json!({"settings": {"iamPolicy": {"lenient": true, "disabledRules": ["missing-version"]}}}))
-        .await;
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"iamPolicy": {"lenient": true, "disabledRules": ["missing-version"]}}}),
+    )
+    .await;
     assert!(c.diagnostics(URI, 1).await.is_empty());
 }
 
@@ -147,7 +185,12 @@ async fn settings_change_reanalyses_open_documents() {
 async fn requests_on_unknown_documents_and_unknown_methods() {
     let mut c = common::in_process();
     c.initialize(json!({})).await;
-    let r = c.request("textDocument/diagnostic", json!({"textDocument": {"uri": "file:///none.json"}})).await;
+    let r = c
+        .request(
+            "textDocument/diagnostic",
+            json!({"textDocument": {"uri": "file:///none.json"}}),
+        )
+        .await;
     assert!(r.get("error").is_some(), "{r}");
     let r = c.request("iam/unknown", json!({})).await;
     assert_eq!(r["error"]["code"], -32601, "{r}");
@@ -168,11 +211,56 @@ async fn burst_of_keystrokes_is_applied_in_order() {
     let col = start.find("\"\",").map_or(0, |i| i + 1) as u32;
     for (i, ch) in typed.chars().enumerate() {
         let at = col + i as u32;
-        c.change(URI, 2 + i as i64, json!([edit(0, at, 0, at, &ch.to_string())])).await;
+        c.change(
+            URI,
+            2 + i as i64,
+            json!([edit(0, at, 0, at, &ch.to_string())]),
+        )
+        .await;
     }
     let last = 1 + typed.len() as i64;
     let d = c.diagnostics(URI, last).await;
     // `s3:GetObjectx` is unknown: the message names exactly the typed text.
-    assert!(d.iter().any(|d| d["message"].as_str().unwrap_or_default().contains("GetObjectx")), "{d:?}");
+    assert!(
+        d.iter().any(|d| d["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("GetObjectx")),
+        "{d:?}"
+    );
     assert!(!d.iter().any(|d| d["code"] == "A001"), "{d:?}");
+}
+
+/// The server honours `.iam-policy-ls.toml` (nearest parent) and `<name>.suppress.json`, like `check`.
+#[tokio::test]
+async fn project_configuration_applies_in_the_editor() {
+    let dir = std::env::temp_dir().join(format!("iam-policy-ls-project-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("sub")).expect("dirs");
+    std::fs::write(
+        dir.join(".iam-policy-ls.toml"),
+        "[rules]\nmissing-version = \"off\"\n",
+    )
+    .expect("config");
+    let policy = dir.join("sub/p.json");
+    let text = "{\"Statement\": [{\"Effect\": \"allow\", \"Action\": \"s3:GetObject\", \"Resource\": \"arn:aws:s3:::b/*\"}]}";
+    std::fs::write(&policy, text).expect("policy");
+    std::fs::write(
+        dir.join("sub/p.suppress.json"),
+        "{\"suppress\": [{\"rule\": \"A009\", \"reason\": \"testing suppression\"}]}",
+    )
+    .expect("sidecar");
+    let uri = format!("file://{}", policy.display());
+    let mut c = common::in_process();
+    c.initialize(json!({})).await;
+    c.open(&uri, text, 1).await;
+    let d = c.diagnostics(&uri, 1).await;
+    assert!(d.is_empty(), "{d:?}");
+    // Without the configuration files, both findings come back (after a settings change, which
+    // drops cached configurations).
+    std::fs::remove_file(dir.join(".iam-policy-ls.toml")).expect("rm");
+    std::fs::remove_file(dir.join("sub/p.suppress.json")).expect("rm");
+    c.notify("workspace/didChangeConfiguration", json!({"settings": {}}))
+        .await;
+    assert_eq!(codes(&c.diagnostics(&uri, 1).await), ["A004", "A009"]);
+    let _ = std::fs::remove_dir_all(&dir);
 }

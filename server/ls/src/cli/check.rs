@@ -158,37 +158,23 @@ fn check_file(
         }),
         Ok(text) => {
             // `.iam-policy-ls.toml` (nearest parent) and `<name>.suppress.json` (docs/configuration.md).
-            let (config, base) = iam_analysis::config::Config::discover(path).unwrap_or_default();
-            let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-            let rel = abs.strip_prefix(&base).map_or_else(
-                |_| display(path),
-                |r| r.to_string_lossy().replace('\\', "/"),
-            );
-            let mut options = options.clone();
-            if options.policy_type.is_none() {
-                options.policy_type = config.policy_type_for(&rel);
-            }
-            let mut suppressions = config.suppressions_for(&rel);
-            let sidecar = path.with_extension("suppress.json");
-            if let Ok(side) = std::fs::read_to_string(&sidecar) {
-                match iam_analysis::config::parse_sidecar(&side) {
-                    Ok(s) => suppressions.extend(s),
-                    Err(e) => {
-                        return Some(FileReport {
-                            path: name,
-                            result: Err(format!("{}: {e}", display(&sidecar))),
-                        });
-                    }
-                }
-            }
-            if let Some(problem) = config.problems.first() {
+            let project = crate::project::load(path);
+            if let Some(problem) = project.problems.first() {
                 return Some(FileReport {
                     path: name,
-                    result: Err(format!("{}: {problem}", iam_analysis::config::FILE_NAME)),
+                    result: Err(problem.clone()),
                 });
             }
-            let analysis =
-                iam_analysis::analyze_with_config(&text, &options, &config, &suppressions);
+            let mut options = options.clone();
+            if options.policy_type.is_none() {
+                options.policy_type = project.policy_type;
+            }
+            let analysis = iam_analysis::analyze_with_config(
+                &text,
+                &options,
+                &project.config,
+                &project.suppressions,
+            );
             if !explicit && !config::is_policy(settings, &name, "json", &analysis.parse) {
                 return None;
             }

@@ -1,0 +1,55 @@
+//! The project configuration that applies to one policy file: the nearest `.iam-policy-ls.toml`
+//! and the `<name>.suppress.json` beside the file (see docs/configuration.md). Shared by `check`
+//! and the server, so both honour the same files.
+
+use std::path::Path;
+
+use iam_analysis::PolicyType;
+use iam_analysis::config::{Config, FILE_NAME, Suppression, parse_sidecar};
+
+#[derive(Debug, Default)]
+pub struct Project {
+    pub config: Config,
+    pub suppressions: Vec<Suppression>,
+    /// The type the configuration gives this file (per-glob `policy_types`).
+    pub policy_type: Option<PolicyType>,
+    /// Problems in the configuration files (the first one is reported; the rest are ignored).
+    pub problems: Vec<String>,
+}
+
+/// Reads the configuration for the policy at `path` (never fails; problems are collected).
+#[must_use]
+pub fn load(path: &Path) -> Project {
+    let (config, base) = Config::discover(path).unwrap_or_default();
+    let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let rel = abs.strip_prefix(&base).map_or_else(
+        |_| path.to_string_lossy().into_owned(),
+        |r| r.to_string_lossy().replace('\\', "/"),
+    );
+    let policy_type = config.policy_type_for(&rel);
+    let mut suppressions = config.suppressions_for(&rel);
+    let mut problems: Vec<String> = config
+        .problems
+        .iter()
+        .map(|p| format!("{FILE_NAME}: {p}"))
+        .collect();
+    let sidecar = path.with_extension("suppress.json");
+    if let Ok(side) = std::fs::read_to_string(&sidecar) {
+        match parse_sidecar(&side) {
+            Ok(s) => suppressions.extend(s),
+            Err(e) => problems.push(format!("{}: {e}", sidecar.display())),
+        }
+    }
+    Project {
+        config,
+        suppressions,
+        policy_type,
+        problems,
+    }
+}
+
+/// Whether a change to `path` can change some policy's configuration.
+#[must_use]
+pub fn is_config_file(path: &str) -> bool {
+    path.ends_with(FILE_NAME) || path.ends_with(".suppress.json")
+}
