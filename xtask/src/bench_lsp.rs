@@ -73,7 +73,9 @@ pub fn parse_args(args: &[String]) -> Result<Options> {
             "--peer" => o.peer = Some(value()?.into()),
             "--no-peer" => o.no_peer = true,
             "--edits" => o.edits = value()?.parse().context("--edits")?,
-            "--peer-push-edits" => o.peer_push_edits = value()?.parse().context("--peer-push-edits")?,
+            "--peer-push-edits" => {
+                o.peer_push_edits = value()?.parse().context("--peer-push-edits")?
+            }
             "--doc" => o.doc = Some(value()?.into()),
             "--latency" => o.latency = true,
             "--memory" => o.memory = true,
@@ -154,7 +156,10 @@ fn find_or_install_peer() -> Result<PathBuf> {
     let prefix = std::env::temp_dir().join("iam-policy-ls-bench-peer");
     let bin = prefix.join("node_modules/.bin").join(PEER);
     if !bin.is_file() {
-        eprintln!("installing vscode-langservers-extracted into {}", prefix.display());
+        eprintln!(
+            "installing vscode-langservers-extracted into {}",
+            prefix.display()
+        );
         let status = Command::new("npm")
             .args(["install", "--silent", "--no-audit", "--no-fund", "--prefix"])
             .arg(&prefix)
@@ -162,7 +167,9 @@ fn find_or_install_peer() -> Result<PathBuf> {
             .status()
             .context("running npm (needed for the peer; or pass --no-peer)")?;
         if !status.success() || !bin.is_file() {
-            bail!("npm install vscode-langservers-extracted failed (pass --peer PATH or --no-peer)");
+            bail!(
+                "npm install vscode-langservers-extracted failed (pass --peer PATH or --no-peer)"
+            );
         }
     }
     Ok(bin)
@@ -174,13 +181,19 @@ fn peer_version(bin: &Path) -> String {
         .ok()
         .and_then(|p| {
             p.ancestors()
-                .find(|a| a.join("package.json").is_file() && a.ends_with("vscode-langservers-extracted"))
+                .find(|a| {
+                    a.join("package.json").is_file() && a.ends_with("vscode-langservers-extracted")
+                })
                 .map(|a| a.join("package.json"))
         })
         .and_then(|p| std::fs::read_to_string(p).ok())
         .and_then(|t| serde_json::from_str::<Value>(&t).ok());
-    pkg.and_then(|v| v["version"].as_str().map(|s| format!("vscode-langservers-extracted {s}")))
-        .unwrap_or_else(|| "version unknown".into())
+    pkg.and_then(|v| {
+        v["version"]
+            .as_str()
+            .map(|s| format!("vscode-langservers-extracted {s}"))
+    })
+    .unwrap_or_else(|| "version unknown".into())
 }
 
 fn machine() -> String {
@@ -299,7 +312,8 @@ impl Lsp {
     }
 
     pub fn response(&mut self, id: i64) -> Result<(Instant, Value)> {
-        let (t, v) = self.wait_for(|m| m.get("id") == Some(&json!(id)) && m.get("method").is_none())?;
+        let (t, v) =
+            self.wait_for(|m| m.get("id") == Some(&json!(id)) && m.get("method").is_none())?;
         if let Some(e) = v.get("error") {
             bail!("{}: request {id} failed: {e}", self.kind.name());
         }
@@ -468,10 +482,10 @@ fn read_message(r: &mut impl BufRead) -> Option<Value> {
             }
             continue;
         }
-        if let Some((name, v)) = line.split_once(':') {
-            if name.eq_ignore_ascii_case("content-length") {
-                len = v.trim().parse::<usize>().ok();
-            }
+        if let Some((name, v)) = line.split_once(':')
+            && name.eq_ignore_ascii_case("content-length")
+        {
+            len = v.trim().parse::<usize>().ok();
         }
     }
     let mut body = vec![0; len?];
@@ -513,13 +527,19 @@ fn position(text: &str, offset: usize) -> (u32, u32) {
     let line = before.matches('\n').count();
     let col = before.rfind('\n').map_or(offset, |i| offset - i - 1);
     // All text here is ASCII: bytes = UTF-16 code units.
-    (u32::try_from(line).unwrap_or(u32::MAX), u32::try_from(col).unwrap_or(u32::MAX))
+    (
+        u32::try_from(line).unwrap_or(u32::MAX),
+        u32::try_from(col).unwrap_or(u32::MAX),
+    )
 }
 
 impl Session {
     pub fn new(text: String) -> Result<Self> {
         let close = text.rfind(']').context("the document has no `]`")?;
-        let anchor = text[..close].rfind('}').context("the document has no statement")? + 1;
+        let anchor = text[..close]
+            .rfind('}')
+            .context("the document has no statement")?
+            + 1;
         if !text.is_ascii() {
             bail!("the benchmark document must be ASCII");
         }
@@ -537,13 +557,17 @@ impl Session {
         if self.typed == TYPED.len() {
             let start = position(&self.text, self.anchor);
             let end = position(&self.text, self.anchor + self.typed);
-            self.text.replace_range(self.anchor..self.anchor + self.typed, "");
+            self.text
+                .replace_range(self.anchor..self.anchor + self.typed, "");
             self.typed = 0;
-            return Edit { range: (start, end), text: String::new() };
+            return Edit {
+                range: (start, end),
+                text: String::new(),
+            };
         }
         let rest = &TYPED[self.typed..];
-        let n = if rest.starts_with('\n') {
-            1 + rest[1..].len() - rest[1..].trim_start_matches(' ').len()
+        let n = if let Some(after) = rest.strip_prefix('\n') {
+            1 + after.len() - after.trim_start_matches(' ').len()
         } else {
             1
         };
@@ -552,7 +576,10 @@ impl Session {
         let pos = position(&self.text, at);
         self.text.insert_str(at, &piece);
         self.typed += n;
-        Edit { range: (pos, pos), text: piece }
+        Edit {
+            range: (pos, pos),
+            text: piece,
+        }
     }
 
     /// The cursor (after the last typed character).
@@ -623,7 +650,11 @@ pub fn pull_session(kind: Kind, bin: &Path, doc: &str, edits: usize) -> Result<S
     let mut s = Session::new(doc.to_owned())?;
     lsp.open(uri, &s.text, s.version)?;
     // Hover targets in the original (unchanging) part of the document.
-    let action = s.text.find(":Describe*\"").or_else(|| s.text.find("\"Action\": \"")).unwrap_or(0);
+    let action = s
+        .text
+        .find(":Describe*\"")
+        .or_else(|| s.text.find("\"Action\": \""))
+        .unwrap_or(0);
     let key = s.text.find("\"Effect\"").unwrap_or(0) + 2;
     let hover_at = [position(&s.text, action), position(&s.text, key)];
     let td = json!({"uri": uri});
@@ -653,6 +684,39 @@ pub fn pull_session(kind: Kind, bin: &Path, doc: &str, edits: usize) -> Result<S
     Ok(out)
 }
 
+/// The messages a server reports (by a pull) for `tests/bench/flawed-policy.json`.
+pub fn findings(kind: Kind, bin: &Path) -> Result<Vec<String>> {
+    let uri = "file:///bench/flawed-policy.json";
+    let text = std::fs::read_to_string(root().join("tests/bench/flawed-policy.json"))?;
+    let mut lsp = Lsp::spawn(kind, bin)?;
+    lsp.initialize(true)?;
+    lsp.open(uri, &text, 1)?;
+    let (_, v) = lsp.request(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": uri}}),
+    )?;
+    lsp.shutdown()?;
+    Ok(v["result"]["items"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|d| {
+                    let line = d["range"]["start"]["line"].as_u64().unwrap_or(0) + 1;
+                    let msg = d["message"].as_str().unwrap_or_default();
+                    let msg: String = msg
+                        .lines()
+                        .next()
+                        .unwrap_or_default()
+                        .chars()
+                        .take(90)
+                        .collect();
+                    format!("{line}: {msg}")
+                })
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
 /// p50, p95, p99 (nearest rank) of `v`.
 pub fn percentiles(v: &[f64]) -> Option<[f64; 3]> {
     if v.is_empty() {
@@ -661,7 +725,11 @@ pub fn percentiles(v: &[f64]) -> Option<[f64; 3]> {
     let mut s = v.to_vec();
     s.sort_by(f64::total_cmp);
     let at = |p: f64| {
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
+        #[allow(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            clippy::cast_precision_loss
+        )]
         let i = ((p * s.len() as f64).ceil() as usize).clamp(1, s.len()) - 1;
         s[i]
     };
@@ -669,18 +737,24 @@ pub fn percentiles(v: &[f64]) -> Option<[f64; 3]> {
 }
 
 fn fmt3(p: Option<[f64; 3]>) -> String {
-    p.map_or_else(|| "-".into(), |[a, b, c]| format!("{a:.3} / {b:.3} / {c:.3}"))
+    p.map_or_else(
+        || "-".into(),
+        |[a, b, c]| format!("{a:.3} / {b:.3} / {c:.3}"),
+    )
 }
 
 fn latency(opts: &Options, server: &Path, peer: Option<&Path>) -> Result<()> {
-    let doc_path = opts
-        .doc
-        .clone()
-        .unwrap_or_else(|| root().join("tests/corpus/managed/policies/AmazonECSServiceRolePolicy.json"));
-    let doc = std::fs::read_to_string(&doc_path).with_context(|| format!("reading {}", doc_path.display()))?;
+    let doc_path = opts.doc.clone().unwrap_or_else(|| {
+        root().join("tests/corpus/managed/policies/AmazonECSServiceRolePolicy.json")
+    });
+    let doc = std::fs::read_to_string(&doc_path)
+        .with_context(|| format!("reading {}", doc_path.display()))?;
     println!(
         "\n## Latency: typing a statement into {} ({} bytes), {} keystrokes",
-        doc_path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default(),
+        doc_path
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default(),
         doc.len(),
         opts.edits
     );
@@ -699,8 +773,12 @@ fn latency(opts: &Options, server: &Path, peer: Option<&Path>) -> Result<()> {
     println!();
     println!("| ms, p50 / p95 / p99 | {OURS} | {PEER} | peer / ours (p50) |");
     println!("|---|---|---|---|");
-    let rows: [(&str, fn(&Samples) -> &Vec<f64>); 4] = [
-        ("didChange -> publishDiagnostics (push; what the user sees)", |s| &s.push),
+    type Row = (&'static str, fn(&Samples) -> &Vec<f64>);
+    let rows: [Row; 4] = [
+        (
+            "didChange -> publishDiagnostics (push; what the user sees)",
+            |s| &s.push,
+        ),
         ("didChange + diagnostic pull (compute cost)", |s| &s.pull),
         ("completion at the cursor", |s| &s.completion),
         ("hover (action / key)", |s| &s.hover),
@@ -726,6 +804,14 @@ fn latency(opts: &Options, server: &Path, peer: Option<&Path>) -> Result<()> {
         "The peer delays push diagnostics by 500 ms on purpose (debounce): compare the pull row for \
          compute cost, the push row for what the user sees."
     );
+    println!("\nWhat each finds in tests/bench/flawed-policy.json (line: message):");
+    for (kind, bin) in std::iter::once((Kind::Ours, server)).chain(peer.map(|p| (Kind::Peer, p))) {
+        let f = findings(kind, bin)?;
+        println!("- {}: {} findings", kind.name(), f.len());
+        for m in f {
+            println!("  - {m}");
+        }
+    }
     Ok(())
 }
 
@@ -800,18 +886,27 @@ fn memory(server: &Path, peer: Option<&Path>) -> Result<()> {
         .iter()
         .take(500)
         .map(|p| {
-            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            Ok((format!("file:///bench/mem/{name}"), std::fs::read_to_string(p)?))
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            Ok((
+                format!("file:///bench/mem/{name}"),
+                std::fs::read_to_string(p)?,
+            ))
         })
         .collect::<Result<_>>()?;
-    let doc = std::fs::read_to_string(root().join("tests/corpus/managed/policies/AmazonECSServiceRolePolicy.json"))?;
+    let doc = std::fs::read_to_string(
+        root().join("tests/corpus/managed/policies/AmazonECSServiceRolePolicy.json"),
+    )?;
     println!("\n## Startup and memory (open managed policies from tests/corpus/managed)");
     println!("load before: {}", load());
     let mut servers = vec![(Kind::Ours, server.to_path_buf())];
     if let Some(p) = peer {
         servers.push((Kind::Peer, p.to_path_buf()));
     }
-    let mut rows = Vec::new();
+    type Measured = (Kind, (f64, f64), Vec<(String, f64, f64)>);
+    let mut rows: Vec<Measured> = Vec::new();
     for (kind, bin) in &servers {
         let s = startup(*kind, bin, &doc, 15)?;
         let m = resident(*kind, bin, &files)?;
@@ -820,13 +915,26 @@ fn memory(server: &Path, peer: Option<&Path>) -> Result<()> {
     println!("load after:  {}", load());
     println!();
     print!("| | ");
-    println!("{} |", rows.iter().map(|r| r.0.name()).collect::<Vec<_>>().join(" | "));
+    println!(
+        "{} |",
+        rows.iter()
+            .map(|r| r.0.name())
+            .collect::<Vec<_>>()
+            .join(" | ")
+    );
     println!("|---|{}", "---|".repeat(rows.len()));
-    let line = |name: &str, f: &dyn Fn(&(Kind, (f64, f64), Vec<(String, f64, f64)>)) -> String| {
-        println!("| {name} | {} |", rows.iter().map(f).collect::<Vec<_>>().join(" | "));
+    let line = |name: &str, f: &dyn Fn(&Measured) -> String| {
+        println!(
+            "| {name} | {} |",
+            rows.iter().map(f).collect::<Vec<_>>().join(" | ")
+        );
     };
-    line("start -> initialize answered (median of 15)", &|r| format!("{:.1} ms", r.1.0));
-    line("start -> first diagnostics (median of 15)", &|r| format!("{:.1} ms", r.1.1));
+    line("start -> initialize answered (median of 15)", &|r| {
+        format!("{:.1} ms", r.1.0)
+    });
+    line("start -> first diagnostics (median of 15)", &|r| {
+        format!("{:.1} ms", r.1.1)
+    });
     for i in 0..4 {
         let label = rows[0].2[i].0.clone();
         line(&format!("RSS {label}: steady / peak"), &|r| {
@@ -858,7 +966,22 @@ fn populate(dir: &Path, files: &[PathBuf], n: usize) -> Result<()> {
     Ok(())
 }
 
-fn time_check(server: &Path, dir: &Path) -> Result<f64> {
+/// User + system CPU seconds of this process's waited-for children (`/proc/self/stat`
+/// `cutime` + `cstime`, in clock ticks of 1/100 s).
+fn children_cpu() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the `(comm)`: state is field 3; cutime and cstime are fields 16 and 17.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<f64> = rest
+        .split_whitespace()
+        .map(|x| x.parse().unwrap_or(0.0))
+        .collect();
+    (f.get(13).copied().unwrap_or(0.0) + f.get(14).copied().unwrap_or(0.0)) / 100.0
+}
+
+/// Runs `check DIR`; returns (wall ms, CPU ms).
+fn time_check(server: &Path, dir: &Path) -> Result<(f64, f64)> {
+    let cpu0 = children_cpu();
     let t0 = Instant::now();
     let status = Command::new(server)
         .arg("check")
@@ -867,20 +990,25 @@ fn time_check(server: &Path, dir: &Path) -> Result<f64> {
         .stderr(Stdio::null())
         .status()?;
     let t = ms(t0.elapsed());
+    let cpu = (children_cpu() - cpu0) * 1e3;
     // 0: clean, 1: findings; anything else is a failure.
     if !matches!(status.code(), Some(0 | 1)) {
         bail!("check {} failed: {status}", dir.display());
     }
-    Ok(t)
+    Ok((t, cpu))
 }
 
 fn scale(server: &Path) -> Result<()> {
     let files = managed_policies()?;
-    let tmp = std::env::temp_dir().join(format!("iam-policy-ls-bench-scale-{}", std::process::id()));
+    let tmp =
+        std::env::temp_dir().join(format!("iam-policy-ls-bench-scale-{}", std::process::id()));
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     println!(
         "\n## Scale: `{} check DIR` ({} threads), median of 5 runs after a warm-up",
-        server.file_name().map(|n| n.to_string_lossy()).unwrap_or_default(),
+        server
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default(),
         threads
     );
     println!("load before: {}", load());
@@ -893,24 +1021,38 @@ fn scale(server: &Path) -> Result<()> {
     let mut rows = Vec::new();
     for (n, d) in &dirs {
         time_check(server, d)?;
-        let mut v = (0..5).map(|_| time_check(server, d)).collect::<Result<Vec<_>>>()?;
-        let mut sorted = v.clone();
-        sorted.sort_by(f64::total_cmp);
-        rows.push((*n, median(&mut v), sorted[0], load()));
+        let runs = (0..5)
+            .map(|_| time_check(server, d))
+            .collect::<Result<Vec<_>>>()?;
+        let mut wall: Vec<f64> = runs.iter().map(|r| r.0).collect();
+        let mut cpu: Vec<f64> = runs.iter().map(|r| r.1).collect();
+        let min = wall.iter().copied().fold(f64::INFINITY, f64::min);
+        rows.push((*n, median(&mut wall), min, median(&mut cpu), load()));
     }
     let _ = std::fs::remove_dir_all(&tmp);
     println!();
-    println!("| policies | wall (median) | wall (min) | per policy (median) | load |");
-    println!("|---|---|---|---|---|");
-    for (n, med, min, load) in rows {
+    println!(
+        "| policies | wall (median) | wall (min) | CPU user+sys (median) | CPU / {threads} cores | CPU per policy | load |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    for (n, med, min, cpu, load) in rows {
         #[allow(clippy::cast_precision_loss)]
-        let per = med * 1e3 / n as f64;
-        println!("| {n} | {med:.0} ms | {min:.0} ms | {per:.1} µs | {load} |");
+        let per = cpu * 1e3 / n as f64;
+        #[allow(clippy::cast_precision_loss)]
+        let ideal = cpu / threads as f64;
+        println!(
+            "| {n} | {med:.0} ms | {min:.0} ms | {cpu:.0} ms | {ideal:.0} ms | {per:.0} µs | {load} |"
+        );
     }
+    println!(
+        "\n`CPU / cores` is the wall time on an otherwise idle machine when the work splits evenly; \
+         on a loaded machine the wall time is longer by the share of the CPUs others take."
+    );
     Ok(())
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
