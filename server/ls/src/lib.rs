@@ -7,7 +7,6 @@ pub mod document;
 pub mod encoding;
 pub mod handlers;
 pub mod policy_tests;
-pub mod project;
 pub mod server;
 pub mod workspace;
 
@@ -32,13 +31,7 @@ where
         .custom_method(framing::REJECTED_METHOD, server::Backend::rejected_message)
         .finish();
     let (to_server, from_pump) = tokio::io::duplex(1 << 16);
-    // One message at a time: tower-lsp-server otherwise runs up to four handlers concurrently and
-    // does not keep notifications in order (tower-lsp-server#36), which reorders `didChange`
-    // under fast typing. Every handler here is synchronous and short, so nothing is lost;
-    // responses to the server's own requests are read outside this queue, so it cannot deadlock.
-    let server = Server::new(from_pump, output, socket)
-        .concurrency_level(1)
-        .serve(service);
+    let server = Server::new(from_pump, output, socket).serve(service);
     let pump = async {
         framing::pump(input, to_server).await;
         // The pump dropped its end: the server sees the end of its input and finishes.
@@ -249,6 +242,7 @@ pub mod framing {
             // Headers, up to an empty line.
             let mut length: Option<Result<usize, String>> = None;
             let mut garbage = 0usize;
+            let mut lines = 0usize;
             loop {
                 let Some(mut line) = input.line().await else {
                     return;
@@ -256,6 +250,7 @@ pub mod framing {
                 if line.is_empty() {
                     break;
                 }
+                lines += 1;
                 // A header glued after garbage (the end of a broken message): resynchronise on it.
                 if let Some(i) = find(&line, HEADER).filter(|&i| i > 0) {
                     garbage += 1;
@@ -282,7 +277,7 @@ pub mod framing {
                 );
             }
             let len = match length {
-                None if garbage == 0 => continue, // a stray blank line
+                None if lines == 0 => continue, // a stray blank line
                 None => {
                     tracing::error!("message without a Content-Length header");
                     if !reject(
