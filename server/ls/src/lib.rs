@@ -7,6 +7,7 @@ pub mod document;
 pub mod encoding;
 pub mod handlers;
 pub mod policy_tests;
+pub mod project;
 pub mod server;
 pub mod workspace;
 
@@ -31,7 +32,13 @@ where
         .custom_method(framing::REJECTED_METHOD, server::Backend::rejected_message)
         .finish();
     let (to_server, from_pump) = tokio::io::duplex(1 << 16);
-    let server = Server::new(from_pump, output, socket).serve(service);
+    // One message at a time: tower-lsp-server otherwise runs up to four handlers concurrently and
+    // does not keep notifications in order (tower-lsp-server#36), which reorders `didChange`
+    // under fast typing. Every handler here is synchronous and short, so nothing is lost;
+    // responses to the server's own requests are read outside this queue, so it cannot deadlock.
+    let server = Server::new(from_pump, output, socket)
+        .concurrency_level(1)
+        .serve(service);
     let pump = async {
         framing::pump(input, to_server).await;
         // The pump dropped its end: the server sees the end of its input and finishes.
