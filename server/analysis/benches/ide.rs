@@ -3,6 +3,7 @@
 //!
 //! Run: `cargo bench -p iam-analysis --bench ide`
 
+#![allow(clippy::print_stderr)] // a benchmark reports its percentiles on stderr
 #![allow(clippy::unwrap_used, clippy::missing_panics_doc)]
 
 use std::hint::black_box;

@@ -13,6 +13,8 @@ struct Cli {
     command: Command,
 }
 
+/// Parsed once at start-up, so the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
     /// Run the language server over stdio.
@@ -90,7 +92,10 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
-            let code = rt.block_on(iam_policy_ls::serve(tokio::io::stdin(), tokio::io::stdout()));
+            let code = rt.block_on(iam_policy_ls::serve(
+                tokio::io::stdin(),
+                tokio::io::stdout(),
+            ));
             // Tokio reads stdin on a blocking thread that may still be waiting for input: do not
             // wait for it (a dropped runtime would), the client has said `exit`.
             rt.shutdown_background();

@@ -1,5 +1,7 @@
 //! End to end over an in-process transport: lifecycle, incremental sync, diagnostics, encodings.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::{codes, edit, range_of};

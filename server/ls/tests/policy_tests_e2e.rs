@@ -1,5 +1,7 @@
 //! Policy tests as you type, code lenses, and the `iam-policy-ls.simulate` command, end to end.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::codes;

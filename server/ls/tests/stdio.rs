@@ -1,5 +1,7 @@
 //! The built binary over real stdio: initialize, diagnostics, shutdown and exit code.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::process::Stdio;
@@ -27,7 +29,10 @@ async fn binary_serves_over_stdio() {
     let d = c.diagnostics(uri, 1).await;
     assert_eq!(common::codes(&d), ["A009"]);
     c.shutdown_and_exit().await;
-    let status = tokio::time::timeout(common::TIMEOUT, child.wait()).await.expect("exit in time").expect("status");
+    let status = tokio::time::timeout(common::TIMEOUT, child.wait())
+        .await
+        .expect("exit in time")
+        .expect("status");
     assert!(status.success(), "{status:?}");
 }
 
@@ -46,6 +51,9 @@ async fn exit_without_shutdown_exits_with_1() {
     let mut c = common::Client::new(stdout, stdin);
     c.initialize(json!({})).await;
     c.notify("exit", serde_json::Value::Null).await;
-    let status = tokio::time::timeout(common::TIMEOUT, child.wait()).await.expect("exit in time").expect("status");
+    let status = tokio::time::timeout(common::TIMEOUT, child.wait())
+        .await
+        .expect("exit in time")
+        .expect("status");
     assert_eq!(status.code(), Some(1));
 }
