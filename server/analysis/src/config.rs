@@ -161,28 +161,6 @@ impl Config {
         c
     }
 
-    /// Finds and reads the configuration for a policy file: the nearest `.iam-policy-ls.toml` in
-    /// its directory or a parent. Returns the config and the directory it was found in.
-    #[must_use]
-    pub fn discover(policy_path: &std::path::Path) -> Option<(Self, std::path::PathBuf)> {
-        let start = if policy_path.is_dir() {
-            policy_path.to_path_buf()
-        } else {
-            policy_path.parent()?.to_path_buf()
-        };
-        let start = std::fs::canonicalize(&start).unwrap_or(start);
-        let mut dir = Some(start.as_path());
-        while let Some(d) = dir {
-            let candidate = d.join(FILE_NAME);
-            if candidate.is_file() {
-                let text = std::fs::read_to_string(&candidate).unwrap_or_default();
-                return Some((Self::from_toml(&text), d.to_path_buf()));
-            }
-            dir = d.parent();
-        }
-        None
-    }
-
     /// The configured type of a policy at `path` (relative to the configuration's directory,
     /// `/`-separated).
     #[must_use]

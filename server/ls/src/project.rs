@@ -2,7 +2,7 @@
 //! and the `<name>.suppress.json` beside the file (see docs/configuration.md). Shared by `check`
 //! and the server, so both honour the same files.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use iam_analysis::PolicyType;
 use iam_analysis::config::{Config, FILE_NAME, Suppression, parse_sidecar};
@@ -17,10 +17,33 @@ pub struct Project {
     pub problems: Vec<String>,
 }
 
+/// Finds and reads the configuration for a policy file: the nearest `.iam-policy-ls.toml` in its
+/// directory or a parent. Returns the configuration and the directory it was found in. Reads
+/// nothing but files with that exact name.
+#[must_use]
+pub fn discover(policy_path: &Path) -> Option<(Config, PathBuf)> {
+    let start = if policy_path.is_dir() {
+        policy_path.to_path_buf()
+    } else {
+        policy_path.parent()?.to_path_buf()
+    };
+    let start = std::fs::canonicalize(&start).unwrap_or(start);
+    let mut dir = Some(start.as_path());
+    while let Some(d) = dir {
+        let candidate = d.join(FILE_NAME);
+        if candidate.is_file() {
+            let text = std::fs::read_to_string(&candidate).unwrap_or_default();
+            return Some((Config::from_toml(&text), d.to_path_buf()));
+        }
+        dir = d.parent();
+    }
+    None
+}
+
 /// Reads the configuration for the policy at `path` (never fails; problems are collected).
 #[must_use]
 pub fn load(path: &Path) -> Project {
-    let (config, base) = Config::discover(path).unwrap_or_default();
+    let (config, base) = discover(path).unwrap_or_default();
     let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let rel = abs.strip_prefix(&base).map_or_else(
         |_| path.to_string_lossy().into_owned(),
