@@ -3,7 +3,7 @@
 use iam_catalog::{api_operations, catalog};
 
 use super::{
-    ActionKind, Context, ResolvedActions, json_string, pattern_covers, remove_item, replace_item,
+    ActionKind, Context, ResolvedActions, json_string, pattern_covers, redundant_item, replace_item,
 };
 use crate::diagnostic::{Diagnostic, Fix, rules};
 use crate::model::StringList;
@@ -232,21 +232,14 @@ fn redundant(cx: &Context<'_>, list: &StringList, out: &mut Vec<Diagnostic>) {
                 .find(|&j| j != i && lower[j] != *l && pattern_covers(&lower[j], l, true))
         });
         if let Some(j) = by {
-            let other = &list.items[j];
-            let how = if dup.is_some() {
-                "is listed twice".to_owned()
-            } else {
-                format!("is covered by `{}`", other.value)
-            };
-            let mut d = Diagnostic::new(
+            out.push(redundant_item(
+                cx,
+                list,
+                i,
+                j,
+                dup.is_some(),
                 &rules::REDUNDANT_ACTION,
-                item.range,
-                format!("`{v}` {how}: remove it"),
-            );
-            if let Some(f) = remove_item(cx, list, i, format!("Remove `{v}`")) {
-                d = d.with_fix(f);
-            }
-            out.push(d);
+            ));
         }
     }
 }

@@ -281,6 +281,32 @@ pub(crate) fn replace_item(
     Fix::replace(title, item.range, json_string(new_value))
 }
 
+/// Item `index` of `list` is redundant: listed twice (`duplicate`) or covered by item `by`. The
+/// diagnostic offers to remove it.
+pub(crate) fn redundant_item(
+    cx: &Context<'_>,
+    list: &StringList,
+    index: usize,
+    by: usize,
+    duplicate: bool,
+    rule: &'static crate::Rule,
+) -> Diagnostic {
+    let (Some(item), Some(other)) = (list.items.get(index), list.items.get(by)) else {
+        return Diagnostic::new(rule, list.range, "redundant item");
+    };
+    let v = &item.value;
+    let how = if duplicate {
+        "is listed twice".to_owned()
+    } else {
+        format!("is covered by `{}`", other.value)
+    };
+    let d = Diagnostic::new(rule, item.range, format!("`{v}` {how}: remove it"));
+    match remove_item(cx, list, index, format!("Remove `{v}`")) {
+        Some(f) => d.with_fix(f),
+        None => d,
+    }
+}
+
 /// A fix removing item `index` of an array-valued list, with its separating comma. `None` for a
 /// single string (removing it would leave the element empty).
 pub(crate) fn remove_item(

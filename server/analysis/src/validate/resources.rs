@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use iam_catalog::{ResourceTypeRef, catalog, has_wildcard, regions};
 
 use super::{
-    ActionKind, Context, ResolvedActions, pattern_covers, remove_item, replace_item, sub_range,
+    ActionKind, Context, ResolvedActions, pattern_covers, redundant_item, replace_item, sub_range,
     variables_as_wildcards,
 };
 use crate::diagnostic::{Diagnostic, Fix, TextEdit, rules};
@@ -548,21 +548,14 @@ fn redundant(cx: &Context<'_>, list: &StringList, out: &mut Vec<Diagnostic>) {
             })
         });
         if let Some(j) = by {
-            let other = &list.items[j];
-            let how = if dup.is_some() {
-                "is listed twice".to_owned()
-            } else {
-                format!("is covered by `{}`", other.value)
-            };
-            let mut d = Diagnostic::new(
+            out.push(redundant_item(
+                cx,
+                list,
+                i,
+                j,
+                dup.is_some(),
                 &rules::REDUNDANT_RESOURCE,
-                item.range,
-                format!("`{v}` {how}: remove it"),
-            );
-            if let Some(f) = remove_item(cx, list, i, format!("Remove `{v}`")) {
-                d = d.with_fix(f);
-            }
-            out.push(d);
+            ));
         }
     }
 }
