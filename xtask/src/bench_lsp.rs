@@ -264,8 +264,8 @@ impl Lsp {
         let (tx, rx) = channel();
         std::thread::spawn(move || {
             let mut r = BufReader::with_capacity(1 << 16, stdout);
-            while let Some(v) = read_message(&mut r) {
-                if tx.send((Instant::now(), v)).is_err() {
+            while let Some((t, v)) = read_message(&mut r) {
+                if tx.send((t, v)).is_err() {
                     break;
                 }
             }
@@ -468,7 +468,9 @@ impl Drop for Lsp {
     }
 }
 
-fn read_message(r: &mut impl BufRead) -> Option<Value> {
+/// One framed message and when its last byte was read (before JSON decoding, so the client's
+/// decoding time of large answers is not counted against the server).
+fn read_message(r: &mut impl BufRead) -> Option<(Instant, Value)> {
     let mut len = None;
     loop {
         let mut line = String::new();
@@ -490,7 +492,8 @@ fn read_message(r: &mut impl BufRead) -> Option<Value> {
     }
     let mut body = vec![0; len?];
     r.read_exact(&mut body).ok()?;
-    serde_json::from_slice(&body).ok()
+    let t = Instant::now();
+    serde_json::from_slice(&body).ok().map(|v| (t, v))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -667,11 +670,27 @@ pub fn pull_session(kind: Kind, bin: &Path, doc: &str, edits: usize) -> Result<S
         out.pull.push(ms(t - t0));
         let (line, character) = s.cursor();
         let t0 = Instant::now();
-        let (t, _) = lsp.request(
+        let (t, answer) = lsp.request(
             "textDocument/completion",
             json!({"textDocument": td, "position": {"line": line, "character": character}}),
         )?;
         out.completion.push(ms(t - t0));
+        if std::env::var_os("BENCH_LSP_VERBOSE").is_some() {
+            let result = &answer["result"];
+            let items = result
+                .as_array()
+                .or_else(|| result["items"].as_array())
+                .map_or(0, Vec::len);
+            let at = s.anchor + s.typed;
+            let context = &s.text[s.text[..at].rfind('\n').map_or(0, |i| i + 1)..at];
+            eprintln!(
+                "{}\tcompletion\t{:.3} ms\t{} items\t{} bytes\t{context:?}",
+                kind.name(),
+                ms(t - t0),
+                items,
+                answer.to_string().len()
+            );
+        }
         let (line, character) = hover_at[i % 2];
         let t0 = Instant::now();
         let (t, _) = lsp.request(
