@@ -26,6 +26,26 @@ pub struct RawSettings {
     pub disabled_rules: Vec<String>,
     /// `error`/`warn`/`info`/`debug`/`trace`.
     pub log_level: Option<String>,
+    /// Inlay hints: `{"wildcardCounts": true, "notActionCounts": true}`.
+    pub inlay_hints: RawInlayHints,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct RawInlayHints {
+    /// `N actions` after wildcard patterns.
+    pub wildcard_counts: bool,
+    /// `matches N actions` after `NotAction` values.
+    pub not_action_counts: bool,
+}
+
+impl Default for RawInlayHints {
+    fn default() -> Self {
+        Self {
+            wildcard_counts: true,
+            not_action_counts: true,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -34,6 +54,9 @@ pub struct Settings {
     policy_types: Vec<(GlobSet, PolicyType)>,
     pub lenient: bool,
     pub disabled_rules: Vec<String>,
+    pub inlay_hints: iam_analysis::ide::InlayHintConfig,
+    /// The log level asked for in the settings, if any.
+    pub log_level: Option<String>,
     /// Problems found in the settings themselves, to show to the user.
     pub problems: Vec<String>,
 }
@@ -82,6 +105,11 @@ impl Settings {
             policy_types,
             lenient: raw.lenient,
             disabled_rules: raw.disabled_rules,
+            inlay_hints: iam_analysis::ide::InlayHintConfig {
+                wildcard_counts: raw.inlay_hints.wildcard_counts,
+                not_action_counts: raw.inlay_hints.not_action_counts,
+            },
+            log_level: raw.log_level,
             problems,
         }
     }

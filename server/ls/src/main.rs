@@ -48,25 +48,6 @@ static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     )
 });
 
-fn init_logging(log_file: Option<&std::path::Path>) {
-    use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(false);
-    if let Some(path) = log_file {
-        if let Ok(file) = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-        {
-            builder.with_writer(std::sync::Mutex::new(file)).init();
-            return;
-        }
-    }
-    builder.with_writer(std::io::stderr).init();
-}
-
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -80,7 +61,7 @@ fn main() -> ExitCode {
     let stderr = std::io::stderr();
     let code = match cli.command {
         Command::Serve { log_file, .. } => {
-            init_logging(log_file.as_deref());
+            iam_policy_ls::logging::init(log_file.as_deref());
             let rt = match tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
                 .enable_all()

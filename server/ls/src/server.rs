@@ -455,6 +455,11 @@ impl LanguageServer for Backend {
             .as_ref()
             .map(Settings::from_json)
             .unwrap_or_default();
+        if let Some(level) = &settings.log_level {
+            if let Err(e) = crate::logging::set_level(level) {
+                tracing::warn!("{e}");
+            }
+        }
         let force_push = params
             .initialization_options
             .as_ref()
@@ -571,6 +576,13 @@ impl LanguageServer for Backend {
             self.client
                 .show_message(lsp::MessageType::WARNING, format!("iam-policy-ls: {p}"))
                 .await;
+        }
+        if let Some(level) = &settings.log_level {
+            if let Err(e) = crate::logging::set_level(level) {
+                self.client
+                    .show_message(lsp::MessageType::WARNING, format!("iam-policy-ls: {e}"))
+                    .await;
+            }
         }
         if let Ok(mut s) = self.state.write() {
             s.settings = Arc::new(settings);

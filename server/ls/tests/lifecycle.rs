@@ -266,3 +266,35 @@ async fn project_configuration_applies_in_the_editor() {
     assert_eq!(codes(&c.diagnostics(&uri, 1).await), ["A004", "A009"]);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Inlay hints follow the `inlayHints` setting.
+#[tokio::test]
+async fn inlay_hints_are_configurable() {
+    let mut c = common::in_process();
+    c.initialize(json!({})).await;
+    let text = "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"ecs:Describe*\", \"Resource\": \"*\"}]}";
+    c.open(URI, text, 1).await;
+    let range = json!({"start": {"line": 0, "character": 0}, "end": {"line": 1, "character": 0}});
+    let hints = c
+        .request(
+            "textDocument/inlayHint",
+            json!({"textDocument": {"uri": URI}, "range": range}),
+        )
+        .await;
+    let labels: Vec<String> = hints["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["label"].as_str().unwrap_or("").to_owned())
+        .collect();
+    assert!(labels.iter().any(|l| l.ends_with(" actions")), "{labels:?}");
+    c.notify("workspace/didChangeConfiguration", json!({"settings": {"iamPolicy": {"inlayHints": {"wildcardCounts": false}, "logLevel": "debug"}}}))
+        .await;
+    let hints = c
+        .request(
+            "textDocument/inlayHint",
+            json!({"textDocument": {"uri": URI}, "range": range}),
+        )
+        .await;
+    assert_eq!(hints["result"], json!([]), "{hints}");
+}

@@ -2,7 +2,7 @@
 
 #![allow(clippy::needless_pass_by_value)]
 
-use iam_analysis::ide::{self, InlayHintConfig};
+use iam_analysis::ide;
 use tower_lsp_server::ls_types::{self as lsp, OneOf};
 
 use super::Snapshot;
@@ -18,7 +18,7 @@ pub fn inlay_hint(s: &Snapshot, params: lsp::InlayHintParams) -> Option<Vec<lsp:
     let start = s.offset(params.range.start);
     let end = s.offset(params.range.end);
     let range = iam_syntax::TextRange::new(start.min(end), end.max(start));
-    let hints = ide::inlay_hints(&s.analysis, range, InlayHintConfig::default());
+    let hints = ide::inlay_hints(&s.analysis, range, s.settings.inlay_hints);
     Some(
         hints
             .into_iter()
