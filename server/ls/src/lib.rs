@@ -6,6 +6,7 @@ pub mod convert;
 pub mod document;
 pub mod encoding;
 pub mod handlers;
+pub mod logging;
 pub mod policy_tests;
 pub mod project;
 pub mod server;
