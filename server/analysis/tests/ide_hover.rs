@@ -174,3 +174,19 @@ fn boundaries_crlf_and_non_ascii() {
         ""
     );
 }
+
+#[test]
+fn top_level_elements_show_the_policy_type_and_where_it_came_from() {
+    let m = md(
+        r#"{"Version": "2012-10-17", "Stat$0ement": [{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]}"#,
+    );
+    assert!(
+        m.contains("Checked as a role trust policy (inferred:"),
+        "{m}"
+    );
+    let m = md(r#"{"Vers$0ion": "2012-10-17", "Statement": []}"#);
+    assert!(
+        m.contains("Checked as an identity-based policy (inferred: no statement has a `Principal`"),
+        "{m}"
+    );
+}

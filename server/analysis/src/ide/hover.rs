@@ -48,7 +48,11 @@ pub fn hover(analysis: &Analysis, offset: u32) -> Option<Hover> {
         .unwrap_or_default();
     let md = match loc.role {
         Role::Key => {
-            if keys.is_empty() || (in_stmt && rest.is_empty()) {
+            if keys.is_empty() {
+                // Top-level elements also say how the whole document is checked.
+                docs::element_doc(&value)
+                    .map(|d| format!("{d}\n\n---\n{}", policy_type_line(analysis)))
+            } else if in_stmt && rest.is_empty() {
                 docs::element_doc(&value).map(str::to_owned)
             } else if rest == ["Condition"] {
                 docs::operator_doc(&value)
@@ -124,6 +128,22 @@ fn catalog_footer() -> String {
 }
 
 /// Markdown for one action (also used as completion documentation).
+/// How the document is checked: its policy type, and whether it was configured or inferred.
+fn policy_type_line(analysis: &Analysis) -> String {
+    match analysis.type_source {
+        crate::TypeSource::Configured => {
+            format!(
+                "Checked as {} (configured).",
+                analysis.policy_type.with_article()
+            )
+        }
+        crate::TypeSource::Inferred(why) => format!(
+            "Checked as {} (inferred: {why}; set `policyTypes` or `.iam-policy-ls.toml` to choose).",
+            analysis.policy_type.with_article()
+        ),
+    }
+}
+
 pub(crate) fn action_markdown(a: ActionRef<'_>, stmt: Option<&Statement>) -> String {
     let mut s = format!(
         "**{}** — {}\n\n*{}*",
