@@ -27,7 +27,8 @@ usage: cargo xtask bench-lsp [--server PATH] [--peer PATH | --no-peer] [--edits 
   --no-peer            measure our server only
   --edits N            keystrokes in the typing session (default 300)
   --peer-push-edits N  keystrokes for the peer's push measurement, ~0.5 s each (default 20)
-  --doc PATH           the policy to edit (default tests/corpus/managed/policies/AmazonECSServiceRolePolicy.json)
+  --doc PATH           the policy to edit (default tests/corpus/managed/policies/AmazonECSServiceRolePolicy.json);
+                       `synthetic:BYTES` generates one of about that size (as the did_change bench)
   --latency --memory --scale   which parts to run (default: all three)";
 
 const TIMEOUT: Duration = Duration::from_secs(30);
@@ -703,6 +704,39 @@ pub fn pull_session(kind: Kind, bin: &Path, doc: &str, edits: usize) -> Result<S
     Ok(out)
 }
 
+/// A policy of about `bytes` bytes: pairs of ECS and S3 statements with conditions, the same
+/// document as `server/ls/benches/did_change.rs` generates (`--doc synthetic:1000000`).
+pub fn synthetic(bytes: usize) -> String {
+    let mut stmts = Vec::new();
+    let mut len = 0;
+    let mut i = 0;
+    while len + 200 < bytes {
+        let s = format!(
+            r#"    {{
+      "Sid": "Ecs{i}",
+      "Effect": "Allow",
+      "Action": ["ecs:RunTask", "ecs:StartTask", "ecs:Describe*", "ecs:ListTasks"],
+      "Resource": ["arn:aws:ecs:us-east-1:123456789012:task-definition/web{i}:*"],
+      "Condition": {{"ArnEquals": {{"ecs:cluster": "arn:aws:ecs:us-east-1:123456789012:cluster/prod"}}, "StringEquals": {{"aws:RequestedRegion": "us-east-1"}}}}
+    }},
+    {{
+      "Sid": "S3{i}",
+      "Effect": "Allow",
+      "Action": ["s3:GetObject", "s3:PutObject", "s3:ListBucket"],
+      "Resource": ["arn:aws:s3:::bucket-{i}", "arn:aws:s3:::bucket-{i}/${{aws:username}}/*"],
+      "Condition": {{"IpAddress": {{"aws:SourceIp": "203.0.113.0/24"}}}}
+    }}"#
+        );
+        len += s.len() + 2;
+        stmts.push(s);
+        i += 1;
+    }
+    format!(
+        "{{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n{}\n  ]\n}}\n",
+        stmts.join(",\n")
+    )
+}
+
 /// The messages a server reports (by a pull) for `tests/bench/flawed-policy.json`.
 pub fn findings(kind: Kind, bin: &Path) -> Result<Vec<String>> {
     let uri = "file:///bench/flawed-policy.json";
@@ -766,8 +800,11 @@ fn latency(opts: &Options, server: &Path, peer: Option<&Path>) -> Result<()> {
     let doc_path = opts.doc.clone().unwrap_or_else(|| {
         root().join("tests/corpus/managed/policies/AmazonECSServiceRolePolicy.json")
     });
-    let doc = std::fs::read_to_string(&doc_path)
-        .with_context(|| format!("reading {}", doc_path.display()))?;
+    let doc = match doc_path.to_str().and_then(|p| p.strip_prefix("synthetic:")) {
+        Some(n) => synthetic(n.parse().context("--doc synthetic:<bytes>")?),
+        None => std::fs::read_to_string(&doc_path)
+            .with_context(|| format!("reading {}", doc_path.display()))?,
+    };
     println!(
         "\n## Latency: typing a statement into {} ({} bytes), {} keystrokes",
         doc_path
