@@ -1,0 +1,54 @@
+//! LSP position <-> byte offset over a rope (`iam_policy_ls::encoding`), UTF-16 and UTF-8, against
+//! a naive reference over a `&str`: surrogate pairs, multi-byte characters, CR, LF and CRLF, and
+//! positions far past the end.
+#![no_main]
+
+#[path = "reference.rs"]
+mod reference;
+
+use arbitrary::Arbitrary;
+use iam_policy_ls::encoding::{self, PositionEncoding};
+use libfuzzer_sys::fuzz_target;
+use reference::Enc;
+use ropey::Rope;
+use tower_lsp_server::ls_types::Position;
+
+#[derive(Arbitrary, Debug)]
+struct Input {
+    text: String,
+    positions: Vec<(u32, u32)>,
+}
+
+fuzz_target!(|input: Input| {
+    // The reference is quadratic: keep inputs short (seeds are whole policies).
+    let mut cut = input.text.len().min(2048);
+    while !input.text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let text = &input.text[..cut];
+    let rope = Rope::from_str(text);
+    let nlines = reference::lines(text).len();
+    assert_eq!(rope.len_lines(), nlines, "line count");
+    for (enc, r) in [(PositionEncoding::Utf16, Enc::Utf16), (PositionEncoding::Utf8, Enc::Utf8)] {
+        // Every character boundary round-trips (except between the CR and LF of a CRLF, which
+        // is not a position of its own).
+        for off in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
+            let pos = encoding::position(&rope, off, enc);
+            assert_eq!((pos.line, pos.character), reference::position(text, off, r), "position({off})");
+            let inside_crlf = off > 0 && text.as_bytes()[off - 1] == b'\r' && text.as_bytes().get(off) == Some(&b'\n');
+            if !inside_crlf {
+                assert_eq!(encoding::offset(&rope, pos, enc), off, "round trip at {off} {enc:?}");
+            }
+        }
+        // Any position: clamped to a character boundary, same as the reference, idempotent.
+        for &(l, c) in &input.positions {
+            for (line, col) in [(l, c), (l % (nlines as u32 + 1), c % 40)] {
+                let off = encoding::offset(&rope, Position::new(line, col), enc);
+                assert!(off <= text.len() && text.is_char_boundary(off));
+                assert_eq!(off, reference::offset(text, line, col, r), "offset({line}:{col}) {enc:?}");
+                let back = encoding::position(&rope, off, enc);
+                assert_eq!(encoding::offset(&rope, back, enc), off, "idempotent");
+            }
+        }
+    }
+});
