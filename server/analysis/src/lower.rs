@@ -183,6 +183,8 @@ fn lower_statement(obj: Object<'_>, index: usize, diags: &mut Vec<Diagnostic>) -
     for member in obj.members() {
         let Some(key) = member.key() else { continue };
         let key_text = key.value();
+        st.keys
+            .push(Spanned::new(key_text.to_string(), key.range()));
         let Some(value) = member.value() else {
             // A key with no value yet: keep the element's position for completion, report nothing
             // more than the syntax error.

@@ -72,6 +72,8 @@ pub struct Statement {
     pub resource: Option<StringList>,
     pub not_resource: Option<StringList>,
     pub condition: Option<ConditionBlock>,
+    /// Every key of the statement object as written (known or not, with or without a value).
+    pub keys: Vec<Spanned<String>>,
 }
 
 /// A string-or-array-of-strings element such as `Action` or `Resource`.

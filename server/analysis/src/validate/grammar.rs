@@ -271,24 +271,12 @@ fn is_empty_array(list: &StringList) -> bool {
 
 /// Whether the statement has `key`, possibly with a missing or malformed value, or a misspelling
 /// of it (already reported as an unknown element, whose fix is the real fix).
-fn has_key(cx: &Context<'_>, st: &Statement, key: &str) -> bool {
-    let Some(obj) = cx
-        .parse
-        .path_at(st.range.start)
-        .last()
-        .and_then(|n| iam_syntax::Value::cast(n, cx.parse.text()))
-        .and_then(|v| v.as_object())
-        .filter(|o| o.range() == st.range)
-    else {
-        return false;
-    };
-    obj.members().any(|m| {
-        m.key().is_some_and(|k| {
-            let k = k.value();
-            k == key
-                || (!crate::STATEMENT_ELEMENTS.contains(&k.as_ref())
-                    && crate::closest(&k, crate::STATEMENT_ELEMENTS.iter().copied()) == Some(key))
-        })
+fn has_key(_cx: &Context<'_>, st: &Statement, key: &str) -> bool {
+    st.keys.iter().any(|k| {
+        let k = k.value.as_str();
+        k == key
+            || (!crate::STATEMENT_ELEMENTS.contains(&k)
+                && crate::closest(k, crate::STATEMENT_ELEMENTS.iter().copied()) == Some(key))
     })
 }
 

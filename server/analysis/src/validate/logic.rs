@@ -79,12 +79,14 @@ fn duplicates(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             raw(st.condition.as_ref().map(|c| c.range)),
         )
     };
-    let keys: Vec<String> = cx.policy.statements.iter().map(canon).collect();
+    // First statement with each canonical form: one hash lookup per statement (linear).
+    let mut first_with: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (i, st) in cx.policy.statements.iter().enumerate() {
         if st.effect.is_none() {
             continue;
         }
-        if let Some(j) = keys[..i].iter().position(|k| *k == keys[i]) {
+        let j = *first_with.entry(canon(st)).or_insert(i);
+        if j != i {
             let first = &cx.policy.statements[j];
             out.push(Diagnostic::new(
                 &rules::DUPLICATE_STATEMENT,
