@@ -612,6 +612,23 @@ impl LanguageServer for Backend {
         })
     }
 
+    async fn completion_resolve(&self, item: lsp::CompletionItem) -> Result<lsp::CompletionItem> {
+        let Some(data) = item.data.as_ref().and_then(|d| {
+            serde_json::from_value::<handlers::completion::ResolveData>(d.clone()).ok()
+        }) else {
+            return Ok(item);
+        };
+        let Ok(uri) = data.uri.parse::<Uri>() else {
+            return Ok(item);
+        };
+        let Some(snapshot) = self.snapshot(&uri) else {
+            return Ok(item);
+        };
+        guard("completionItem/resolve", || {
+            handlers::completion::resolve(&snapshot, &data, item)
+        })
+    }
+
     async fn hover(&self, params: lsp::HoverParams) -> Result<Option<lsp::Hover>> {
         let uri = params
             .text_document_position_params
