@@ -21,7 +21,7 @@ struct Input {
 
 fuzz_target!(|input: Input| {
     // The reference is quadratic: keep inputs short (seeds are whole policies).
-    let mut cut = input.text.len().min(2048);
+    let mut cut = input.text.len().min(512);
     while !input.text.is_char_boundary(cut) {
         cut -= 1;
     }
@@ -41,7 +41,7 @@ fuzz_target!(|input: Input| {
             }
         }
         // Any position: clamped to a character boundary, same as the reference, idempotent.
-        for &(l, c) in &input.positions {
+        for &(l, c) in input.positions.iter().take(64) {
             for (line, col) in [(l, c), (l % (nlines as u32 + 1), c % 40)] {
                 let off = encoding::offset(&rope, Position::new(line, col), enc);
                 assert!(off <= text.len() && text.is_char_boundary(off));
