@@ -298,3 +298,31 @@ async fn inlay_hints_are_configurable() {
         .await;
     assert_eq!(hints["result"], json!([]), "{hints}");
 }
+
+/// A selection range in a deeply nested document stays within clients' JSON depth limits.
+#[tokio::test]
+async fn selection_ranges_stay_shallow_in_deep_documents() {
+    let mut c = common::in_process();
+    c.initialize(json!({})).await;
+    let depth = 120;
+    let text = format!(
+        "{{\"Statement\": [{{\"Effect\": \"Allow\", \"Action\": {}\"x\"{}}}]}}",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    c.open(URI, &text, 1).await;
+    let col = text.find("\"x\"").unwrap() as u32 + 1;
+    let r = c
+        .request(
+            "textDocument/selectionRange",
+            json!({"textDocument": {"uri": URI}, "positions": [{"line": 0, "character": col}]}),
+        )
+        .await;
+    let mut node = &r["result"][0];
+    let mut n = 0;
+    while !node.is_null() {
+        n += 1;
+        node = &node["parent"];
+    }
+    assert!((2..=48).contains(&n), "{n}: {r}");
+}

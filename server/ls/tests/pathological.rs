@@ -347,10 +347,11 @@ fn many_statements_parse_and_lower_in_linear_time() {
     );
 }
 
-/// Full validation of 100,000 identical statements is quadratic today (about 15 s for 4,000 in a
-/// debug build): reported to the validation owners; run with `--ignored` once fixed.
+/// Full validation of 100,000 identical statements completes (it was quadratic: duplicate
+/// statements were found by a linear search per statement, and `check` computed UTF-16 columns
+/// by scanning the line, which is the whole document when it is one line). The bound is a hang
+/// guard, not a speed measurement (about 1 s in release).
 #[test]
-#[ignore = "validation is quadratic in the number of statements (see docs/reliability.md)"]
 fn many_statements_are_analysed_in_reasonable_time() {
     let st = "{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::b/*\"}";
     let text = format!(

@@ -23,10 +23,17 @@ fn policy_of_size(target: usize) -> String {
 
 fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("parse");
-    for (name, size) in [("2KB", 2_000), ("6KB", 6_000), ("100KB", 100_000), ("1MB", 1_000_000)] {
+    for (name, size) in [
+        ("2KB", 2_000),
+        ("6KB", 6_000),
+        ("100KB", 100_000),
+        ("1MB", 1_000_000),
+    ] {
         let text = policy_of_size(size);
         g.throughput(Throughput::Bytes(text.len() as u64));
-        g.bench_with_input(BenchmarkId::from_parameter(name), &text, |b, t| b.iter(|| parse(t, ParseOptions::STRICT)));
+        g.bench_with_input(BenchmarkId::from_parameter(name), &text, |b, t| {
+            b.iter(|| parse(t, ParseOptions::STRICT))
+        });
     }
     g.finish();
 }

@@ -13,6 +13,9 @@ pub struct LineCol {
 pub struct LineIndex {
     /// Byte offset of the start of each line.
     line_starts: Vec<u32>,
+    /// Whether each line is pure ASCII (then a UTF-16 column is a byte difference: O(1) instead
+    /// of a scan of the line, which matters for long one-line documents).
+    ascii: Vec<bool>,
     len: u32,
 }
 
@@ -20,16 +23,26 @@ impl LineIndex {
     #[must_use]
     pub fn new(text: &str) -> Self {
         let mut line_starts = vec![0];
+        let mut ascii = vec![true];
         let bytes = text.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
             match bytes[i] {
-                b'\n' => line_starts.push(to_u32(i + 1)),
+                b'\n' => {
+                    line_starts.push(to_u32(i + 1));
+                    ascii.push(true);
+                }
                 b'\r' => {
                     if bytes.get(i + 1) == Some(&b'\n') {
                         i += 1;
                     }
                     line_starts.push(to_u32(i + 1));
+                    ascii.push(true);
+                }
+                b if b >= 0x80 => {
+                    if let Some(last) = ascii.last_mut() {
+                        *last = false;
+                    }
                 }
                 _ => {}
             }
@@ -37,6 +50,7 @@ impl LineIndex {
         }
         Self {
             line_starts,
+            ascii,
             len: to_u32(text.len()),
         }
     }
@@ -72,6 +86,12 @@ impl LineIndex {
         let offset = floor_char_boundary(text, offset.min(self.len));
         let line = self.line_of(offset);
         let start = self.line_starts[line as usize];
+        if self.ascii.get(line as usize).copied().unwrap_or(false) {
+            return LineCol {
+                line,
+                col: offset - start,
+            };
+        }
         let col = text[start as usize..offset as usize]
             .chars()
             .map(char::len_utf16)

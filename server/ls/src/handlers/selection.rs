@@ -12,6 +12,9 @@ pub fn capability() -> Option<lsp::SelectionRangeProviderCapability> {
     Some(lsp::SelectionRangeProviderCapability::Simple(true))
 }
 
+/// Longest chain of parents in one answer (each parent is one level of JSON nesting).
+pub const MAX_CHAIN: usize = 48;
+
 #[must_use]
 pub fn selection_range(
     s: &Snapshot,
@@ -22,7 +25,14 @@ pub fn selection_range(
     Some(
         chains
             .into_iter()
-            .map(|chain| {
+            .map(|mut chain| {
+                // Clients decode answers with JSON depth limits (serde_json's is 128): keep the
+                // innermost ranges and the whole document, at most `MAX_CHAIN` in all.
+                if chain.len() > MAX_CHAIN {
+                    let outermost = chain[chain.len() - 1];
+                    chain.truncate(MAX_CHAIN - 1);
+                    chain.push(outermost);
+                }
                 let mut parent: Option<Box<lsp::SelectionRange>> = None;
                 for r in chain.into_iter().rev() {
                     parent = Some(Box::new(lsp::SelectionRange {

@@ -20,7 +20,10 @@ pub struct Client<R, W> {
 }
 
 /// Starts the real server in-process, connected by in-memory pipes.
-pub fn in_process() -> Client<tokio::io::ReadHalf<tokio::io::DuplexStream>, tokio::io::WriteHalf<tokio::io::DuplexStream>> {
+pub fn in_process() -> Client<
+    tokio::io::ReadHalf<tokio::io::DuplexStream>,
+    tokio::io::WriteHalf<tokio::io::DuplexStream>,
+> {
     let (client_side, server_side) = tokio::io::duplex(1 << 20);
     let (server_read, server_write) = tokio::io::split(server_side);
     tokio::spawn(iam_policy_ls::serve(server_read, server_write));
@@ -30,7 +33,12 @@ pub fn in_process() -> Client<tokio::io::ReadHalf<tokio::io::DuplexStream>, toki
 
 impl<R: tokio::io::AsyncRead + Unpin, W: AsyncWrite + Unpin> Client<R, W> {
     pub fn new(reader: R, writer: W) -> Self {
-        Self { reader: BufReader::new(reader), writer, next_id: 1, inbox: VecDeque::new() }
+        Self {
+            reader: BufReader::new(reader),
+            writer,
+            next_id: 1,
+            inbox: VecDeque::new(),
+        }
     }
 
     pub async fn send_raw(&mut self, bytes: &[u8]) {
@@ -46,14 +54,16 @@ impl<R: tokio::io::AsyncRead + Unpin, W: AsyncWrite + Unpin> Client<R, W> {
     }
 
     pub async fn notify(&mut self, method: &str, params: Value) {
-        self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params})).await;
+        self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}))
+            .await;
     }
 
     /// Sends a request and returns its id without waiting.
     pub async fn request_async(&mut self, method: &str, params: Value) -> i64 {
         let id = self.next_id;
         self.next_id += 1;
-        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params})).await;
+        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}))
+            .await;
         id
     }
 
@@ -64,7 +74,8 @@ impl<R: tokio::io::AsyncRead + Unpin, W: AsyncWrite + Unpin> Client<R, W> {
     }
 
     pub async fn response(&mut self, id: i64) -> Value {
-        self.wait_for(|m| m.get("id") == Some(&json!(id)) && m.get("method").is_none()).await
+        self.wait_for(|m| m.get("id") == Some(&json!(id)) && m.get("method").is_none())
+            .await
     }
 
     /// Reads one framed message; `None` at end of stream.
@@ -90,20 +101,29 @@ impl<R: tokio::io::AsyncRead + Unpin, W: AsyncWrite + Unpin> Client<R, W> {
 
     /// Waits (with [`TIMEOUT`]) for a message matching `pred`; others stay in the inbox.
     pub async fn wait_for(&mut self, pred: impl Fn(&Value) -> bool) -> Value {
-        self.try_wait_for(pred, TIMEOUT).await.expect("timed out waiting for a message")
+        self.try_wait_for(pred, TIMEOUT)
+            .await
+            .expect("timed out waiting for a message")
     }
 
-    pub async fn try_wait_for(&mut self, pred: impl Fn(&Value) -> bool, timeout: Duration) -> Option<Value> {
+    pub async fn try_wait_for(
+        &mut self,
+        pred: impl Fn(&Value) -> bool,
+        timeout: Duration,
+    ) -> Option<Value> {
         if let Some(i) = self.inbox.iter().position(&pred) {
             return self.inbox.remove(i);
         }
         let deadline = tokio::time::Instant::now() + timeout;
         loop {
-            let msg = tokio::time::timeout_at(deadline, self.read_message()).await.ok()??;
+            let msg = tokio::time::timeout_at(deadline, self.read_message())
+                .await
+                .ok()??;
             // Answer server-to-client requests (e.g. workspace/configuration) with null.
             if msg.get("method").is_some() && msg.get("id").is_some() {
                 let id = msg["id"].clone();
-                self.send(&json!({"jsonrpc": "2.0", "id": id, "result": null})).await;
+                self.send(&json!({"jsonrpc": "2.0", "id": id, "result": null}))
+                    .await;
             }
             if pred(&msg) {
                 return Some(msg);
@@ -122,12 +142,18 @@ impl<R: tokio::io::AsyncRead + Unpin, W: AsyncWrite + Unpin> Client<R, W> {
                     && m["params"]["version"] == version
             })
             .await;
-        msg["params"]["diagnostics"].as_array().cloned().unwrap_or_default()
+        msg["params"]["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
     }
 
     pub async fn initialize(&mut self, capabilities: Value) -> Value {
         let resp = self
-            .request("initialize", json!({"processId": null, "rootUri": null, "capabilities": capabilities}))
+            .request(
+                "initialize",
+                json!({"processId": null, "rootUri": null, "capabilities": capabilities}),
+            )
             .await;
         self.notify("initialized", json!({})).await;
         resp
@@ -142,8 +168,11 @@ impl<R: tokio::io::AsyncRead + Unpin, W: AsyncWrite + Unpin> Client<R, W> {
     }
 
     pub async fn change(&mut self, uri: &str, version: i64, changes: Value) {
-        self.notify("textDocument/didChange", json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": changes}))
-            .await;
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": changes}),
+        )
+        .await;
     }
 
     pub async fn shutdown_and_exit(&mut self) {
@@ -155,12 +184,20 @@ impl<R: tokio::io::AsyncRead + Unpin, W: AsyncWrite + Unpin> Client<R, W> {
 
 /// Codes of a diagnostics list, in order.
 pub fn codes(diags: &[Value]) -> Vec<String> {
-    diags.iter().map(|d| d["code"].as_str().unwrap_or_default().to_owned()).collect()
+    diags
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or_default().to_owned())
+        .collect()
 }
 
 /// An LSP range `[[l, c], [l, c]]` of a diagnostic, for compact asserts.
 pub fn range_of(d: &Value) -> [[u64; 2]; 2] {
-    let p = |v: &Value| [v["line"].as_u64().unwrap(), v["character"].as_u64().unwrap()];
+    let p = |v: &Value| {
+        [
+            v["line"].as_u64().unwrap(),
+            v["character"].as_u64().unwrap(),
+        ]
+    };
     [p(&d["range"]["start"]), p(&d["range"]["end"])]
 }
 
