@@ -161,7 +161,8 @@ async function goTo(page, line, col) {
           return title.includes(`(${i + 1}/3)`) && (await input.isVisible());
         });
         await input.fill(answer);
-        await page.waitForTimeout(300);
+        // Let the quick input take the value before Enter (slow under load).
+        await page.waitForTimeout(800);
         await page.keyboard.press("Enter");
       }
       const toast = await waitFor("the simulate decision", async () => {
