@@ -18,10 +18,11 @@ pub struct Project {
 }
 
 /// Finds and reads the configuration for a policy file: the nearest `.iam-policy-ls.toml` in its
-/// directory or a parent. Returns the configuration and the directory it was found in. Reads
-/// nothing but files with that exact name.
+/// directory or a parent, not above `boundary` when one is given (the language server passes the
+/// workspace folder that holds the file). Returns the configuration and the directory it was
+/// found in. Reads nothing but files with that exact name.
 #[must_use]
-pub fn discover(policy_path: &Path) -> Option<(Config, PathBuf)> {
+pub fn discover(policy_path: &Path, boundary: Option<&Path>) -> Option<(Config, PathBuf)> {
     let start = if policy_path.is_dir() {
         policy_path.to_path_buf()
     } else {
@@ -35,15 +36,19 @@ pub fn discover(policy_path: &Path) -> Option<(Config, PathBuf)> {
             let text = std::fs::read_to_string(&candidate).unwrap_or_default();
             return Some((Config::from_toml(&text), d.to_path_buf()));
         }
+        if boundary.is_some_and(|b| d == b) {
+            return None;
+        }
         dir = d.parent();
     }
     None
 }
 
-/// Reads the configuration for the policy at `path` (never fails; problems are collected).
+/// Reads the configuration for the policy at `path` (never fails; problems are collected), not
+/// looking above `boundary`.
 #[must_use]
-pub fn load(path: &Path) -> Project {
-    let (config, base) = discover(path).unwrap_or_default();
+pub fn load(path: &Path, boundary: Option<&Path>) -> Project {
+    let (config, base) = discover(path, boundary).unwrap_or_default();
     let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let rel = abs.strip_prefix(&base).map_or_else(
         |_| path.to_string_lossy().into_owned(),
@@ -75,4 +80,30 @@ pub fn load(path: &Path) -> Project {
 #[must_use]
 pub fn is_config_file(path: &str) -> bool {
     path.ends_with(FILE_NAME) || path.ends_with(".suppress.json")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn discovery_stops_at_the_boundary() {
+        let dir =
+            std::env::temp_dir().join(format!("iam-policy-ls-boundary-{}", std::process::id()));
+        let ws = dir.join("ws");
+        std::fs::create_dir_all(ws.join("a")).expect("dirs");
+        std::fs::write(dir.join(FILE_NAME), "[rules]\nA004 = \"off\"\n").expect("outer config");
+        let policy = ws.join("a/p.json");
+        std::fs::write(&policy, "{}").expect("policy");
+        let ws_canon = std::fs::canonicalize(&ws).expect("canonical");
+        // The CLI walks up to the outer file; the server stops at the workspace folder.
+        assert!(discover(&policy, None).is_some());
+        assert!(discover(&policy, Some(&ws_canon)).is_none());
+        std::fs::write(ws.join(FILE_NAME), "").expect("inner config");
+        assert_eq!(
+            discover(&policy, Some(&ws_canon)).map(|(_, d)| d),
+            Some(ws_canon)
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -27,6 +27,8 @@ struct State {
     settings: Arc<Settings>,
     /// Push diagnostics (`textDocument/publishDiagnostics`). Off when the client pulls.
     push: bool,
+    /// Workspace folders (canonical paths): configuration discovery does not look above them.
+    roots: Vec<std::path::PathBuf>,
 }
 
 pub struct Backend {
@@ -200,9 +202,21 @@ impl Backend {
         if let Some(p) = self.projects.get(uri) {
             return Arc::clone(&p);
         }
+        let roots = self
+            .state
+            .read()
+            .map(|s| s.roots.clone())
+            .unwrap_or_default();
         let project = Arc::new(
             uri.to_file_path()
-                .map(|p| crate::project::load(&p))
+                .map(|p| {
+                    let canon = std::fs::canonicalize(&p).unwrap_or_else(|_| p.to_path_buf());
+                    let root = roots
+                        .iter()
+                        .filter(|r| canon.starts_with(r))
+                        .max_by_key(|r| r.as_os_str().len());
+                    crate::project::load(&p, root.map(std::path::PathBuf::as_path))
+                })
                 .unwrap_or_default(),
         );
         for problem in &project.problems {
@@ -475,7 +489,21 @@ impl LanguageServer for Backend {
         for p in &settings.problems {
             tracing::warn!("settings: {p}");
         }
+        #[allow(deprecated)] // `rootUri` is deprecated but still the only root some clients send.
+        let mut roots: Vec<std::path::PathBuf> = params
+            .workspace_folders
+            .iter()
+            .flatten()
+            .map(|f| &f.uri)
+            .chain(params.root_uri.as_ref())
+            .filter_map(|u| {
+                u.to_file_path()
+                    .map(|p| std::fs::canonicalize(&p).unwrap_or_else(|_| p.to_path_buf()))
+            })
+            .collect();
+        roots.dedup();
         if let Ok(mut s) = self.state.write() {
+            s.roots = roots;
             s.encoding = enc;
             s.settings = Arc::new(settings);
             s.push = push;

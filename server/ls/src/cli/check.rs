@@ -158,7 +158,7 @@ fn check_file(
         }),
         Ok(text) => {
             // `.iam-policy-ls.toml` (nearest parent) and `<name>.suppress.json` (docs/configuration.md).
-            let project = crate::project::load(path);
+            let project = crate::project::load(path, None);
             if let Some(problem) = project.problems.first() {
                 return Some(FileReport {
                     path: name,
