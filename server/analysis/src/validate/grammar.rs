@@ -130,7 +130,7 @@ fn check_statement(cx: &Context<'_>, st: &Statement, out: &mut Vec<Diagnostic>) 
         || format!("statement {}", st.index + 1),
         |s| format!("statement `{}`", s.value),
     );
-    let has_effect_key = has_key(cx, st, "Effect");
+    let has_effect_key = has_key(st, "Effect");
     if !has_effect_key {
         out.push(Diagnostic::new(
             &rules::MISSING_EFFECT,
@@ -142,8 +142,8 @@ fn check_statement(cx: &Context<'_>, st: &Statement, out: &mut Vec<Diagnostic>) 
     }
     if st.action.is_none()
         && st.not_action.is_none()
-        && !has_key(cx, st, "Action")
-        && !has_key(cx, st, "NotAction")
+        && !has_key(st, "Action")
+        && !has_key(st, "NotAction")
     {
         out.push(Diagnostic::new(
             &rules::MISSING_ACTION,
@@ -156,8 +156,8 @@ fn check_statement(cx: &Context<'_>, st: &Statement, out: &mut Vec<Diagnostic>) 
     if cx.policy_type.requires_resource()
         && st.resource.is_none()
         && st.not_resource.is_none()
-        && !has_key(cx, st, "Resource")
-        && !has_key(cx, st, "NotResource")
+        && !has_key(st, "Resource")
+        && !has_key(st, "NotResource")
     {
         out.push(Diagnostic::new(
             &rules::MISSING_RESOURCE,
@@ -271,7 +271,7 @@ fn is_empty_array(list: &StringList) -> bool {
 
 /// Whether the statement has `key`, possibly with a missing or malformed value, or a misspelling
 /// of it (already reported as an unknown element, whose fix is the real fix).
-fn has_key(_cx: &Context<'_>, st: &Statement, key: &str) -> bool {
+fn has_key(st: &Statement, key: &str) -> bool {
     st.keys.iter().any(|k| {
         let k = k.value.as_str();
         k == key
