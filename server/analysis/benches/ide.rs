@@ -31,9 +31,9 @@ fn policy() -> String {
         r#"    {
       "Sid": "Edit",
       "Effect": "Allow",
-      "Action": ["ecs:RunTask", "ecs:Ru"],
+      "Action": ["ecs:RunTask", "ecs:Ru", "*:Desc"],
       "Resource": "",
-      "Condition": {"StringEquals": {"": ""}}
+      "Condition": {"StringEquals": {"": ""}, "StringLike": {"aws:RequestedRegion": ""}}
     }"#
         .to_owned(),
     );
@@ -66,6 +66,16 @@ fn cases(text: &str) -> Vec<Case> {
             hover: false,
         },
         Case {
+            name: "complete/service-prefixes-typed",
+            offset: at(text, "\"ecs:Ru\"", 2),
+            hover: false,
+        },
+        Case {
+            name: "complete/actions-across-services",
+            offset: at(text, "\"*:Desc\"", 7),
+            hover: false,
+        },
+        Case {
             name: "complete/resource-arn",
             offset: at(text, "\"Resource\": \"\"", 13),
             hover: false,
@@ -73,6 +83,11 @@ fn cases(text: &str) -> Vec<Case> {
         Case {
             name: "complete/condition-key",
             offset: at(text, "{\"\": \"\"}", 2),
+            hover: false,
+        },
+        Case {
+            name: "complete/condition-value",
+            offset: at(text, "\"aws:RequestedRegion\": \"\"", 24),
             hover: false,
         },
         Case {
@@ -105,6 +120,16 @@ fn cases(text: &str) -> Vec<Case> {
             offset: at(text, "ecs:cluster", 3),
             hover: true,
         },
+        Case {
+            name: "hover/operator",
+            offset: at(text, "ArnEquals", 3),
+            hover: true,
+        },
+        Case {
+            name: "hover/element",
+            offset: at(text, "\"Condition\"", 3),
+            hover: true,
+        },
     ]
 }
 
@@ -121,8 +146,15 @@ fn bench(c: &mut Criterion) {
     let a = analyze(&text, &Options::default());
     let cases = cases(&text);
     // Warm the catalog (lazy per-service decoding) once, as a running server has.
+    // (and check that every case answers something, so the bench measures real work).
     for case in &cases {
-        run(&a, case);
+        if case.hover {
+            assert!(hover(&a, case.offset).is_some(), "{}: no hover", case.name);
+        } else {
+            let n = complete(&a, case.offset).items.len();
+            assert!(n > 0, "{}: no completion", case.name);
+            eprintln!("{:32} {n} items", case.name);
+        }
     }
     eprintln!("policy: {} bytes", text.len());
     // p99 over 2000 single requests per case.

@@ -165,8 +165,11 @@ fn action_prefixes_then_actions() {
     );
     assert_eq!(ecs.edit.new_text, "\"ecs:$0\"");
     assert!(ecs.retrigger);
-    assert!(l.items.len() > 400, "{}", l.items.len());
-    assert!(!l.is_incomplete);
+    // Nothing typed: `*` and the 30 most used services, incomplete (filtered on the server).
+    assert_eq!(l.items.len(), 31, "{:?}", labels(&l));
+    assert!(l.is_incomplete);
+    assert_eq!(&ranked(&l)[..4], ["ec2", "iam", "s3", "cloudwatch"]);
+    assert_eq!(ranked(&l).last(), Some(&"*"));
 
     let (text, l) = comp(r#"{"Statement": [{"Effect": "Allow", "Action": "ecs:$0"}]}"#);
     let acts: Vec<&CompletionItem> = l
@@ -200,6 +203,49 @@ fn action_prefixes_then_actions() {
     assert!(
         r.iter().position(|x| *x == "ecs:RunTask") < r.iter().position(|x| *x == "ecs:Describe*")
     );
+}
+
+#[test]
+fn service_prefixes_are_filtered_on_the_server() {
+    let every = iam_catalog::catalog().services().len();
+    // One character: every prefix starting with it, still incomplete.
+    let (_, l) = comp(r#"{"Statement": [{"Effect": "Allow", "Action": "e$0"}]}"#);
+    assert!(l.is_incomplete);
+    assert!(labels(&l).contains(&"ecs") && labels(&l).contains(&"events"));
+    assert!(
+        l.items.iter().all(|i| i.label.starts_with('e')),
+        "{:?}",
+        labels(&l)
+    );
+    assert!(l.items.len() < every / 4, "{}", l.items.len());
+    // Two or more: those starting with it first, then those containing it; complete.
+    let (_, l) = comp(r#"{"Statement": [{"Effect": "Allow", "Action": "EC$0"}]}"#);
+    assert!(!l.is_incomplete);
+    let r = ranked(&l);
+    assert_eq!(&r[..3], ["ec2", "ec2-instance-connect", "ec2messages"]);
+    let first_inner = r.iter().position(|x| !x.starts_with("ec")).unwrap();
+    assert!(
+        r[first_inner..]
+            .iter()
+            .all(|x| x.contains("ec") && !x.starts_with("ec"))
+    );
+    assert!(r.contains(&"ecs") && r.contains(&"codecommit"), "{r:?}");
+    // Typing a prefix whole keeps it and its snippet.
+    let (text, l) = comp(r#"{"Statement": [{"Effect": "Allow", "Action": "ecs$0"}]}"#);
+    assert_eq!(ranked(&l)[0], "ecs");
+    assert_eq!(
+        apply(&text, std::slice::from_ref(&item(&l, "ecs").edit)),
+        r#"{"Statement": [{"Effect": "Allow", "Action": "ecs:$0"}]}"#
+    );
+    // `*` only while it fits what is typed; nothing for a prefix no service has.
+    let (_, l) = comp(r#"{"Statement": [{"Effect": "Allow", "Action": "*$0"}]}"#);
+    assert_eq!(labels(&l), ["*"]);
+    let (_, l) = comp(r#"{"Statement": [{"Effect": "Allow", "Action": "zzq$0"}]}"#);
+    assert!(l.items.is_empty());
+    // Every popular service exists in the catalog.
+    for p in iam_analysis::ide::POPULAR_SERVICES {
+        assert!(iam_catalog::catalog().service(p).is_some(), "{p}");
+    }
 }
 
 #[test]
@@ -251,6 +297,23 @@ fn wildcard_service_is_filtered_on_the_server() {
         l.items.len(),
         iam_analysis::ide::completion::MAX_SERVER_FILTERED
     );
+    // The most used services come first: EC2's actions, then IAM's.
+    let r = ranked(&l);
+    assert!(r[0].starts_with("ec2:"), "{r:?}");
+    let first_iam = r.iter().position(|x| x.starts_with("iam:"));
+    let last_ec2 = r.iter().rposition(|x| x.starts_with("ec2:"));
+    assert!(first_iam.is_none() || last_ec2 < first_iam, "{r:?}");
+    // Across services, ranked by service then name: `*:Desc` starts with EC2's `Describe*`.
+    let (_, l) = comp(r#"{"Statement": [{"Action": "*:desc$0"}]}"#);
+    let r = ranked(&l);
+    assert!(
+        r.iter()
+            .all(|x| x.split_once(':').unwrap().1.starts_with("Desc")),
+        "{r:?}"
+    );
+    assert!(r[0].starts_with("ec2:Describe"), "{r:?}");
+    let (_, l) = comp(r#"{"Statement": [{"Action": "e?s:RunT$0"}]}"#);
+    assert_eq!(labels(&l), ["ecs:RunTask"]);
 }
 
 #[test]

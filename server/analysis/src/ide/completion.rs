@@ -18,6 +18,43 @@ use crate::{Analysis, STATEMENT_ELEMENTS};
 /// Most items returned for lists filtered on the server (actions across all services).
 pub const MAX_SERVER_FILTERED: usize = 200;
 
+/// The services offered when nothing of a prefix is typed yet: the 30 named by the most AWS
+/// managed policies (`tests/corpus/managed`, 2026-11; number of policies whose `Action` or
+/// `NotAction` names the prefix), most used first. Typing one character lists every prefix
+/// that starts with it.
+pub const POPULAR_SERVICES: [&str; 30] = [
+    "ec2",
+    "iam",
+    "s3",
+    "cloudwatch",
+    "logs",
+    "kms",
+    "organizations",
+    "ssm",
+    "cloudformation",
+    "sns",
+    "lambda",
+    "secretsmanager",
+    "elasticloadbalancing",
+    "tag",
+    "rds",
+    "events",
+    "glue",
+    "dynamodb",
+    "sagemaker",
+    "ecr",
+    "autoscaling",
+    "sts",
+    "redshift",
+    "sqs",
+    "ecs",
+    "route53",
+    "config",
+    "ds",
+    "sso",
+    "cloudtrail",
+];
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CompletionKind {
     /// An element name (`Action`, `Version`...).
@@ -545,44 +582,7 @@ impl<'a> Cx<'a> {
         let typed = self.typed().to_owned();
         let cat = catalog();
         let Some((svc, name)) = typed.split_once(':') else {
-            // Service prefixes, then `*`.
-            self.push_value(
-                "*",
-                CompletionKind::Wildcard,
-                Some("every action of every service".to_owned()),
-                "`*` matches every action of every service.".to_owned(),
-                Insert::Str("*".to_owned()),
-                "2".to_owned(),
-                false,
-                false,
-            );
-            let ltyped = typed.to_ascii_lowercase();
-            for s in cat.services() {
-                if s.is_retired() && !s.prefix().starts_with(&ltyped) {
-                    continue;
-                }
-                let doc = format!(
-                    "**{}** (`{}`){}",
-                    s.name(),
-                    s.prefix(),
-                    if s.is_retired() {
-                        "\n\n⚠ Retired service."
-                    } else {
-                        ""
-                    }
-                );
-                let content = format!("{}:$0", snippet_escape(s.prefix()));
-                self.push_value(
-                    s.prefix(),
-                    CompletionKind::Service,
-                    Some(s.name().to_owned()),
-                    doc,
-                    Insert::StrSnippet(content),
-                    format!("1{}", s.prefix()),
-                    false,
-                    true,
-                );
-            }
+            self.service_prefixes(&typed);
             return;
         };
         if iam_catalog::has_wildcard(svc) {
@@ -648,41 +648,117 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// `*:Get...` (or `ec?:...`): actions across services, filtered here and cut.
+    /// Service prefixes, filtered here (the full list is 469 items and ~190 KB of JSON, too
+    /// slow to send on every keystroke):
+    /// - nothing typed: `*` and the [`POPULAR_SERVICES`], marked incomplete;
+    /// - one character: every prefix starting with it, marked incomplete;
+    /// - more: every prefix starting with or containing it (those starting with it first);
+    ///   complete, since typing more only narrows it.
+    ///
+    /// Retired services only when their prefix starts with what is typed.
+    fn service_prefixes(&mut self, typed: &str) {
+        let cat = catalog();
+        if "*".starts_with(typed) {
+            self.push_value(
+                "*",
+                CompletionKind::Wildcard,
+                Some("every action of every service".to_owned()),
+                "`*` matches every action of every service.".to_owned(),
+                Insert::Str("*".to_owned()),
+                "2".to_owned(),
+                false,
+                false,
+            );
+        }
+        let ltyped = typed.to_ascii_lowercase();
+        if ltyped.is_empty() {
+            for (rank, prefix) in POPULAR_SERVICES.iter().enumerate() {
+                if let Some(s) = cat.service(prefix) {
+                    self.service_item(s, format!("1{rank:02}"));
+                }
+            }
+            self.out.is_incomplete = true;
+            return;
+        }
+        for s in cat.services() {
+            let p = s.prefix();
+            let sort = if p.starts_with(&ltyped) {
+                format!("1{p}")
+            } else if ltyped.len() >= 2 && !s.is_retired() && p.contains(&ltyped) {
+                format!("3{p}")
+            } else {
+                continue;
+            };
+            self.service_item(s, sort);
+        }
+        self.out.is_incomplete = ltyped.len() < 2;
+    }
+
+    fn service_item(&mut self, s: &iam_catalog::Service, sort: String) {
+        let doc = format!(
+            "**{}** (`{}`){}",
+            s.name(),
+            s.prefix(),
+            if s.is_retired() {
+                "\n\n⚠ Retired service."
+            } else {
+                ""
+            }
+        );
+        let content = format!("{}:$0", snippet_escape(s.prefix()));
+        self.push_value(
+            s.prefix(),
+            CompletionKind::Service,
+            Some(s.name().to_owned()),
+            doc,
+            Insert::StrSnippet(content),
+            sort,
+            false,
+            true,
+        );
+    }
+
+    /// `*:Get...` (or `ec?:...`): actions across services, filtered here and cut at
+    /// [`MAX_SERVER_FILTERED`]. Services are taken in the order of [`POPULAR_SERVICES`], then
+    /// alphabetically, and the scan stops when the list is full (`isIncomplete`: typing more
+    /// asks again), so the answer costs the same for `*:` as for `*:DescribeInstances`.
     fn actions_across(&mut self, svc_pat: &str, name: &str) {
         let cat = catalog();
         let lname = name.to_ascii_lowercase();
-        let name_pat = if iam_catalog::has_wildcard(name) {
+        let wild_name = iam_catalog::has_wildcard(name);
+        let name_pat = if wild_name {
             name.to_owned()
         } else {
             format!("{name}*")
         };
-        let mut n = 0usize;
-        for s in cat.services() {
+        let popular = POPULAR_SERVICES.iter().filter_map(|p| cat.service(p));
+        let rest = cat
+            .services()
+            .filter(|s| !POPULAR_SERVICES.contains(&s.prefix()));
+        self.out.is_incomplete = true;
+        for (rank, s) in popular.chain(rest).enumerate() {
             if !iam_catalog::glob_match_ci(svc_pat, s.prefix()) {
                 continue;
             }
             for a in s.actions() {
-                let hit = if lname.is_empty() {
-                    true
-                } else if iam_catalog::has_wildcard(name) {
+                let hit = if wild_name {
                     iam_catalog::glob_match_ci(&name_pat, a.name())
                 } else {
-                    a.name().len() >= lname.len()
-                        && a.name()[..lname.len()].eq_ignore_ascii_case(&lname)
+                    a.name()
+                        .as_bytes()
+                        .get(..lname.len())
+                        .is_some_and(|b| b.eq_ignore_ascii_case(lname.as_bytes()))
                 };
                 if !hit {
                     continue;
                 }
-                n += 1;
-                if self.out.items.len() < MAX_SERVER_FILTERED {
-                    let filter = format!("\"{svc_pat}:{}", a.name());
-                    self.action_item(a, &format!("1{}{}", a.name(), a.prefix()), Some(filter));
+                if self.out.items.len() >= MAX_SERVER_FILTERED {
+                    return;
                 }
+                let filter = format!("\"{svc_pat}:{}", a.name());
+                self.action_item(a, &format!("1{rank:03}{}", a.name()), Some(filter));
             }
         }
-        self.out.is_incomplete = true;
-        let _ = n;
     }
 
     fn action_item(&mut self, a: ActionRef<'_>, sort: &str, filter: Option<String>) {
