@@ -52,10 +52,43 @@ pub fn offset(rope: &Rope, pos: Position, enc: PositionEncoding) -> usize {
     rope.char_to_byte(line_start_char + char_in_line.min(content_chars))
 }
 
-/// LSP position of byte offset `off`, clamped to the document.
+/// Columns shorter than this (in bytes) are counted from the line's text; longer ones through
+/// the rope's indexes, so that a long one-line document costs O(log n) per position.
+const SHORT_COLUMN: usize = 512;
+
+/// LSP position of byte offset `off`, clamped to the document (an offset inside a character
+/// counts as its start).
 #[must_use]
 pub fn position(rope: &Rope, off: usize, enc: PositionEncoding) -> Position {
     let off = off.min(rope.len_bytes());
+    let on_boundary = off == rope.len_bytes() || (rope.byte(off) & 0xC0) != 0x80;
+    if on_boundary {
+        // The common case, with two lookups: the line, its start, then the column from the text.
+        let line = rope.byte_to_line(off);
+        let line_start = rope.line_to_byte(line);
+        if off - line_start < SHORT_COLUMN {
+            let col = match enc {
+                PositionEncoding::Utf8 => off - line_start,
+                PositionEncoding::Utf16 => rope
+                    .byte_slice(line_start..off)
+                    .chunks()
+                    .map(|c| {
+                        if c.is_ascii() {
+                            c.len()
+                        } else {
+                            c.encode_utf16().count()
+                        }
+                    })
+                    .sum(),
+            };
+            return Position::new(to_u32(line), to_u32(col));
+        }
+    }
+    position_by_chars(rope, off, enc)
+}
+
+/// [`position`] through the rope's char indexes (any offset, any line length).
+fn position_by_chars(rope: &Rope, off: usize, enc: PositionEncoding) -> Position {
     let ch = rope.byte_to_char(off);
     let line = rope.char_to_line(ch);
     let line_start = rope.line_to_char(line);
@@ -125,6 +158,22 @@ mod tests {
             position(&rope, text.find('}').unwrap_or(0), PositionEncoding::Utf16),
             p(3, 0)
         );
+    }
+
+    #[test]
+    fn short_column_path_agrees_with_char_indexes() {
+        let long = "x".repeat(SHORT_COLUMN + 7);
+        let text = format!("{{\r\n\"😀é\": 1,\r\"a\":\n[\"{long}😀\", \"é{long}\"]\r\n}}");
+        let rope = Rope::from_str(&text);
+        for enc in [PositionEncoding::Utf16, PositionEncoding::Utf8] {
+            for off in 0..=text.len() + 2 {
+                assert_eq!(
+                    position(&rope, off, enc),
+                    position_by_chars(&rope, off.min(text.len()), enc),
+                    "{enc:?} at {off}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -39,6 +39,12 @@ enum Command {
     },
 }
 
+/// mimalloc instead of the system allocator: a keystroke on a large document allocates and frees
+/// hundreds of thousands of small tree nodes and findings, and glibc's malloc spent a quarter of
+/// that time (docs/performance.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// `--version`: the program's version and the catalog it embeds.
 static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
