@@ -1,6 +1,8 @@
 //! Random incremental edits through the server's own `Document::apply_changes` (ropey) give
-//! exactly the text of the same edits applied to a `String` by a naive reference; and parsing the
-//! result gives the same tree as parsing the reference text from scratch.
+//! exactly the text of the same edits applied to a `String` by a naive reference; parsing the
+//! result gives the same tree as parsing the reference text from scratch; and analysing each
+//! version from the last analysis (`analyze_incremental`, which reuses unchanged statements)
+//! gives the same model and findings as a fresh analysis.
 #![no_main]
 
 #[path = "reference.rs"]
@@ -35,6 +37,9 @@ fuzz_target!(|input: Input| {
     let (enc, r) = if input.utf8 { (PositionEncoding::Utf8, Enc::Utf8) } else { (PositionEncoding::Utf16, Enc::Utf16) };
     let mut doc = Document::new(&input.text, 1, "json".to_owned());
     let mut expected = input.text.clone();
+    let options = iam_analysis::Options::default();
+    let config = iam_analysis::config::Config::default();
+    let mut previous = iam_analysis::analyze(&input.text, &options);
     for chunk in input.edits.chunks(3) {
         let mut changes = Vec::new();
         for e in chunk {
@@ -58,6 +63,11 @@ fuzz_target!(|input: Input| {
         }
         doc.apply_changes(changes, enc);
         assert_eq!(doc.text(), expected, "rope text == String text");
+        let inc = iam_analysis::analyze_incremental(&expected, &options, &config, &[], Some(&previous));
+        let fresh = iam_analysis::analyze(&expected, &options);
+        assert_eq!(inc.diagnostics, fresh.diagnostics, "incremental findings == fresh");
+        assert_eq!(format!("{:?}", inc.policy), format!("{:?}", fresh.policy), "same model");
+        previous = inc;
     }
     let text = doc.text();
     for options in [ParseOptions::STRICT, ParseOptions::LENIENT] {

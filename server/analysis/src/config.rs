@@ -55,7 +55,7 @@ pub struct Suppression {
     pub reason: String,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Config {
     /// `(glob, type)` in file order; the first match wins.
     pub policy_types: Vec<(String, PolicyType)>,

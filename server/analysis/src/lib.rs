@@ -5,6 +5,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod evaluate;
 pub mod ide;
+mod incremental;
 mod lower;
 pub mod model;
 pub mod policy_type;
@@ -46,6 +47,17 @@ pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
     /// Findings suppressed by configuration, with the reason given.
     pub suppressed: Vec<(Diagnostic, String)>,
+    /// Per-statement findings, reused by the next analysis of the document
+    /// ([`analyze_incremental`]).
+    statement_cache: incremental::StatementCache,
+}
+
+impl Analysis {
+    /// Number of statements whose findings the next [`analyze_incremental`] can reuse.
+    #[must_use]
+    pub fn reusable_statements(&self) -> usize {
+        self.statement_cache.len()
+    }
 }
 
 /// Parses, lowers and validates `text`. Never fails and never panics.
@@ -65,6 +77,21 @@ pub fn analyze_with_config(
     config: &config::Config,
     suppressions: &[config::Suppression],
 ) -> Analysis {
+    analyze_incremental(text, options, config, suppressions, None)
+}
+
+/// [`analyze_with_config`] for a new version of a document whose last analysis is `previous`:
+/// the same result, but statements whose text did not change are not checked again (their
+/// findings are moved to where the statement now is). This is what makes an edit in a large
+/// document cost about as much as parsing it (`docs/performance.md`).
+#[must_use]
+pub fn analyze_incremental(
+    text: &str,
+    options: &Options,
+    config: &config::Config,
+    suppressions: &[config::Suppression],
+    previous: Option<&Analysis>,
+) -> Analysis {
     let parse = iam_syntax::parse(
         text,
         if options.lenient {
@@ -78,7 +105,16 @@ pub fn analyze_with_config(
         .iter()
         .map(|e| Diagnostic::new(&diagnostic::rules::SYNTAX_ERROR, e.range, e.message.clone()))
         .collect();
-    let policy = lower::lower(&parse, &mut diagnostics);
+    let mut reuse = incremental::Reuse::new(
+        text,
+        options.lenient,
+        previous.map(|a| incremental::Previous {
+            cache: &a.statement_cache,
+            text: a.parse.text(),
+            statements: &a.policy.statements,
+        }),
+    );
+    let policy = lower::lower(&parse, &mut diagnostics, &mut reuse);
     let (policy_type, type_source) = match options.policy_type {
         Some(t) => (t, TypeSource::Configured),
         None => {
@@ -92,7 +128,8 @@ pub fn analyze_with_config(
         policy_type,
         config,
     };
-    validate::validate(&cx, &mut diagnostics);
+    let context = validate::validate(&cx, &mut reuse, &mut diagnostics);
+    let statement_cache = reuse.finish(options.lenient, Some(context));
     let suppressed = config::apply(config, suppressions, &policy, text, &mut diagnostics);
     diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.rule.code));
     Analysis {
@@ -102,6 +139,7 @@ pub fn analyze_with_config(
         type_source,
         diagnostics,
         suppressed,
+        statement_cache,
     }
 }
 
@@ -114,7 +152,11 @@ pub fn parse_policy(text: &str) -> ParsedPolicy {
         .iter()
         .map(|e| Diagnostic::new(&diagnostic::rules::SYNTAX_ERROR, e.range, e.message.clone()))
         .collect();
-    let policy = lower::lower(&parse, &mut diagnostics);
+    let policy = lower::lower(
+        &parse,
+        &mut diagnostics,
+        &mut incremental::Reuse::new(text, false, None),
+    );
     ParsedPolicy {
         parse,
         policy,

@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use iam_syntax::{Array, Object, Parse, TextRange, Value};
 
 use crate::diagnostic::{Diagnostic, Fix, rules};
+use crate::incremental::Reuse;
 use crate::model::{
     ConditionBlock, ConditionEntry, ConditionOperatorBlock, ConditionValue, Effect, Policy,
     PrincipalElement, PrincipalEntry, PrincipalValue, Spanned, Statement, StringList, Version,
@@ -26,7 +27,8 @@ pub const STATEMENT_ELEMENTS: &[&str] = &[
     "Condition",
 ];
 
-pub(crate) fn lower(parse: &Parse, diags: &mut Vec<Diagnostic>) -> Policy {
+/// Lowers the tree. Statements unchanged since the last analysis come from `reuse`.
+pub(crate) fn lower(parse: &Parse, diags: &mut Vec<Diagnostic>, reuse: &mut Reuse<'_>) -> Policy {
     let mut policy = Policy {
         range: parse.root().range,
         ..Policy::default()
@@ -94,14 +96,24 @@ pub(crate) fn lower(parse: &Parse, diags: &mut Vec<Diagnostic>) -> Policy {
                 policy.statement_key = Some(key.range());
                 let Some(v) = value else { continue };
                 match v {
-                    Value::Object(o) => policy.statements.push(lower_statement(o, 0, diags)),
+                    Value::Object(o) => {
+                        policy.statements.push(
+                            reuse.statement(o.range(), 0, false, diags, |d| {
+                                lower_statement(o, 0, d)
+                            }),
+                        )
+                    }
                     Value::Array(a) => {
                         for item in a.items() {
                             let index = policy.statements.len();
                             match item {
-                                Value::Object(o) => {
-                                    policy.statements.push(lower_statement(o, index, diags))
-                                }
+                                Value::Object(o) => policy.statements.push(reuse.statement(
+                                    o.range(),
+                                    index,
+                                    true,
+                                    diags,
+                                    |d| lower_statement(o, index, d),
+                                )),
                                 Value::Error(_) => {}
                                 other => wrong_type(diags, "a statement", "an object", other),
                             }
@@ -159,11 +171,34 @@ fn wrong_type(diags: &mut Vec<Diagnostic>, what: &str, expected: &str, found: Va
 }
 
 fn check_duplicates(obj: Object<'_>, diags: &mut Vec<Diagnostic>) {
-    let mut seen: HashSet<String> = HashSet::new();
+    // Policy objects are small: compare with the earlier keys directly (no set to allocate); a
+    // set only for large objects, so that a huge one stays linear.
+    const SMALL: usize = 16;
+    let mut small: [Option<std::borrow::Cow<'_, str>>; SMALL] = std::array::from_fn(|_| None);
+    let mut n = 0;
+    let mut large: Option<HashSet<std::borrow::Cow<'_, str>, rustc_hash::FxBuildHasher>> = None;
     for m in obj.members() {
         let Some(k) = m.key() else { continue };
-        let name = k.value().into_owned();
-        if !seen.insert(name.clone()) {
+        let name = k.value();
+        let seen = match &mut large {
+            Some(set) => !set.insert(name.clone()),
+            None => {
+                let seen = small[..n].iter().flatten().any(|earlier| *earlier == name);
+                if !seen {
+                    if n < SMALL {
+                        small[n] = Some(name.clone());
+                        n += 1;
+                    } else {
+                        let mut set: HashSet<_, rustc_hash::FxBuildHasher> =
+                            small.iter_mut().filter_map(Option::take).collect();
+                        set.insert(name.clone());
+                        large = Some(set);
+                    }
+                }
+                seen
+            }
+        };
+        if seen {
             diags.push(Diagnostic::new(
                 &rules::DUPLICATE_KEY,
                 k.range(),

@@ -128,7 +128,7 @@ impl Backend {
     fn reanalyse(&self, uri: &Uri) -> Option<(i32, Vec<lsp::Diagnostic>)> {
         let settings = self.settings();
         let enc = self.encoding();
-        let (text, version, language_id) = {
+        let (text, version, language_id, last) = {
             let doc = self.docs.get(uri)?;
             if doc.rope.len_bytes() > MAX_DOCUMENT_BYTES {
                 let version = doc.version;
@@ -145,7 +145,12 @@ impl Backend {
                 doc.analysis = None;
                 return Some((version, diagnostics_of(&doc, &settings, enc)));
             }
-            (doc.text(), doc.version, doc.language_id.clone())
+            (
+                doc.text(),
+                doc.version,
+                doc.language_id.clone(),
+                doc.analysis.clone(),
+            )
         };
         if crate::policy_tests::is_tests_file(uri) {
             let diags = guard("policy tests", || {
@@ -159,10 +164,19 @@ impl Backend {
         let path = uri_path(uri);
         let project = self.project(uri);
         let analysis = guard("analysis", || {
-            analyse(&settings, &project, &path, &language_id, &text)
+            analyse(
+                &settings,
+                &project,
+                &path,
+                &language_id,
+                &text,
+                last.as_deref(),
+            )
         })
         .ok()
         .flatten();
+        // The document holds the last analysis too: freed below, off the request path if large.
+        drop(last);
         let mut doc = self.docs.get_mut(uri)?;
         if doc.version != version {
             return None;
@@ -303,7 +317,8 @@ fn uri_path(uri: &Uri) -> String {
     )
 }
 
-/// Analyses `text` when it is a policy.
+/// Analyses `text` when it is a policy. `previous` is the document's last analysis: the
+/// findings of the statements it shares with `text` are reused (the result is the same).
 #[must_use]
 pub fn analyse(
     settings: &Settings,
@@ -311,13 +326,19 @@ pub fn analyse(
     path: &str,
     language_id: &str,
     text: &str,
+    previous: Option<&Analysis>,
 ) -> Option<Analysis> {
     let options = Options {
         policy_type: settings.policy_type(path).or(project.policy_type),
         lenient: settings.lenient,
     };
-    let analysis =
-        iam_analysis::analyze_with_config(text, &options, &project.config, &project.suppressions);
+    let analysis = iam_analysis::analyze_incremental(
+        text,
+        &options,
+        &project.config,
+        &project.suppressions,
+        previous,
+    );
     config::is_policy(settings, path, language_id, &analysis.parse).then_some(analysis)
 }
 

@@ -266,7 +266,8 @@ impl Parser<'_> {
     }
 
     fn member(&mut self, depth: usize) -> Node {
-        let mut c = Vec::new();
+        // Key, colon, whitespace, value: sized once instead of growing 0 -> 4.
+        let mut c = Vec::with_capacity(4);
         let Some(first) = self.peek() else {
             return Node::new(NodeKind::Member, c, self.eof());
         };

@@ -6,21 +6,24 @@ use super::{
     ActionKind, Context, ResolvedActions, json_string, pattern_covers, redundant_item, replace_item,
 };
 use crate::diagnostic::{Diagnostic, Fix, rules};
-use crate::model::StringList;
+use crate::model::{Statement, StringList};
 
-pub(super) fn check(cx: &Context<'_>, resolved: &[ResolvedActions<'_>], out: &mut Vec<Diagnostic>) {
-    for (st, res) in cx.policy.statements.iter().zip(resolved) {
-        for item in &res.items {
-            check_item(cx, &item.item.value, item.item, &item.kind, out);
-        }
-        let list = if res.negated {
-            st.not_action.as_ref()
-        } else {
-            st.action.as_ref()
-        };
-        if let Some(list) = list {
-            redundant(cx, list, out);
-        }
+pub(super) fn check_statement(
+    cx: &Context<'_>,
+    st: &Statement,
+    res: &ResolvedActions<'_>,
+    out: &mut Vec<Diagnostic>,
+) {
+    for item in &res.items {
+        check_item(cx, &item.item.value, item.item, &item.kind, out);
+    }
+    let list = if res.negated {
+        st.not_action.as_ref()
+    } else {
+        st.action.as_ref()
+    };
+    if let Some(list) = list {
+        redundant(cx, list, out);
     }
 }
 

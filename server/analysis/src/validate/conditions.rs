@@ -16,12 +16,15 @@ use crate::model::{
 };
 use crate::suggest::closest;
 
-pub(super) fn check(cx: &Context<'_>, resolved: &[ResolvedActions<'_>], out: &mut Vec<Diagnostic>) {
-    for (st, res) in cx.policy.statements.iter().zip(resolved) {
-        variables_in_elements(cx, st, out);
-        if let Some(block) = &st.condition {
-            check_block(cx, st, res, block, out);
-        }
+pub(super) fn check_statement(
+    cx: &Context<'_>,
+    st: &Statement,
+    res: &ResolvedActions<'_>,
+    out: &mut Vec<Diagnostic>,
+) {
+    variables_in_elements(cx, st, out);
+    if let Some(block) = &st.condition {
+        check_block(cx, st, res, block, out);
     }
 }
 

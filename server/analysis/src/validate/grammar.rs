@@ -9,7 +9,8 @@ use crate::diagnostic::{Diagnostic, Fix, TextEdit, rules};
 use crate::model::{Statement, StringList, Version};
 use crate::policy_type::PolicyType;
 
-pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+/// The checks of the policy as a whole (per-statement ones: [`check_statement`]).
+pub(super) fn check_policy(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let text = cx.parse.text();
     let Some(root) = cx.parse.value().and_then(|v| v.as_object()) else {
         return;
@@ -80,9 +81,8 @@ pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         Some(_) => {}
     }
 
-    let mut sids: HashMap<&str, TextRange> = HashMap::new();
+    let mut sids: HashMap<&str, TextRange, rustc_hash::FxBuildHasher> = HashMap::default();
     for st in &policy.statements {
-        check_statement(cx, st, out);
         if let Some(sid) = &st.sid {
             if !sid.value.is_empty() {
                 if sids.contains_key(sid.value.as_str()) {
@@ -99,7 +99,7 @@ pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 
     if let Some(quota) = cx.config.quota(cx.policy_type) {
-        let size = text.chars().filter(|c| !c.is_whitespace()).count();
+        let size = non_whitespace_chars(text);
         if size > quota {
             out.push(Diagnostic::new(
                 &rules::POLICY_SIZE,
@@ -110,6 +110,18 @@ pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 ),
             ));
         }
+    }
+}
+
+/// Characters that are not whitespace (what the size quotas count).
+fn non_whitespace_chars(text: &str) -> usize {
+    if text.is_ascii() {
+        // `char::is_whitespace` on ASCII: space and `\t` `\n` `\x0B` `\x0C` `\r`.
+        text.bytes()
+            .filter(|b| *b != b' ' && !(b'\t'..=b'\r').contains(b))
+            .count()
+    } else {
+        text.chars().filter(|c| !c.is_whitespace()).count()
     }
 }
 
@@ -124,7 +136,7 @@ fn statement_open(cx: &Context<'_>, st: &Statement) -> TextRange {
     }
 }
 
-fn check_statement(cx: &Context<'_>, st: &Statement, out: &mut Vec<Diagnostic>) {
+pub(super) fn check_statement(cx: &Context<'_>, st: &Statement, out: &mut Vec<Diagnostic>) {
     let open = statement_open(cx, st);
     let name = st.sid.as_ref().map_or_else(
         || format!("statement {}", st.index + 1),

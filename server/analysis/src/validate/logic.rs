@@ -10,13 +10,19 @@ use crate::evaluate::operator::{BaseOperator, OperatorFamily, ParsedOperator, Se
 use crate::evaluate::values;
 use crate::model::{Effect, PrincipalValue, Statement, StringList};
 
-pub(super) fn check(cx: &Context<'_>, resolved: &[ResolvedActions<'_>], out: &mut Vec<Diagnostic>) {
+pub(super) fn check_statement(
+    st: &Statement,
+    res: &ResolvedActions<'_>,
+    out: &mut Vec<Diagnostic>,
+) {
+    impossible(st, res, out);
+    deny_negated(st, res, out);
+    forallvalues(st, res, out);
+}
+
+/// The checks that compare statements with each other.
+pub(super) fn check_policy(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     duplicates(cx, out);
-    for (st, res) in cx.policy.statements.iter().zip(resolved) {
-        impossible(st, res, out);
-        deny_negated(st, res, out);
-        forallvalues(st, res, out);
-    }
     shadowed(cx, out);
 }
 
@@ -47,56 +53,111 @@ fn first_resource(st: &Statement) -> String {
 }
 
 /// H001: statements identical apart from `Sid`.
+/// The whitespace-free text of `r` (principal and condition blocks compare as written).
+fn raw_without_whitespace(
+    text: &str,
+    r: Option<iam_syntax::TextRange>,
+) -> impl Iterator<Item = char> + '_ {
+    r.and_then(|r| text.get(r.start as usize..r.end as usize))
+        .unwrap_or("")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+}
+
+/// What makes two statements grant the same: effect, the sets of actions and resources, and
+/// principals and conditions as written (whitespace aside).
+fn canonical(text: &str, st: &Statement) -> String {
+    let list = |l: &Option<StringList>| -> String {
+        let mut v: Vec<&str> = l
+            .iter()
+            .flat_map(|l| &l.items)
+            .map(|i| i.value.as_str())
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        format!("{}{v:?}", l.is_some())
+    };
+    let raw =
+        |r: Option<iam_syntax::TextRange>| -> String { raw_without_whitespace(text, r).collect() };
+    format!(
+        "{:?}|{}|{}|{}|{}|{}|{}|{}",
+        st.effect.as_ref().map(|e| e.value),
+        list(&st.action),
+        list(&st.not_action),
+        list(&st.resource),
+        list(&st.not_resource),
+        raw(st.principal.as_ref().map(|p| p.range)),
+        raw(st.not_principal.as_ref().map(|p| p.range)),
+        raw(st.condition.as_ref().map(|c| c.range)),
+    )
+}
+
+/// A hash of [`canonical`] computed without building it: equal canonical forms hash equal.
+fn canonical_hash(text: &str, st: &Statement) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    st.effect
+        .as_ref()
+        .map(|e| e.value == Effect::Allow)
+        .hash(&mut h);
+    for l in [&st.action, &st.not_action, &st.resource, &st.not_resource] {
+        l.is_some().hash(&mut h);
+        let mut v: Vec<&str> = l
+            .iter()
+            .flat_map(|l| &l.items)
+            .map(|i| i.value.as_str())
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v.hash(&mut h);
+    }
+    for r in [
+        st.principal.as_ref().map(|p| p.range),
+        st.not_principal.as_ref().map(|p| p.range),
+        st.condition.as_ref().map(|c| c.range),
+    ] {
+        r.is_some().hash(&mut h);
+        for c in raw_without_whitespace(text, r) {
+            h.write_u32(u32::from(c));
+        }
+        h.write_u8(0xff);
+    }
+    h.finish()
+}
+
 fn duplicates(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let text = cx.parse.text();
-    let canon = |st: &Statement| -> String {
-        let list = |l: &Option<StringList>| -> String {
-            let mut v: Vec<String> = l
-                .iter()
-                .flat_map(|l| &l.items)
-                .map(|i| i.value.clone())
-                .collect();
-            v.sort();
-            v.dedup();
-            format!("{}{v:?}", l.is_some())
-        };
-        let raw = |r: Option<iam_syntax::TextRange>| -> String {
-            r.and_then(|r| text.get(r.start as usize..r.end as usize))
-                .unwrap_or("")
-                .chars()
-                .filter(|c| !c.is_whitespace())
-                .collect()
-        };
-        format!(
-            "{:?}|{}|{}|{}|{}|{}|{}|{}",
-            st.effect.as_ref().map(|e| e.value),
-            list(&st.action),
-            list(&st.not_action),
-            list(&st.resource),
-            list(&st.not_resource),
-            raw(st.principal.as_ref().map(|p| p.range)),
-            raw(st.not_principal.as_ref().map(|p| p.range)),
-            raw(st.condition.as_ref().map(|c| c.range)),
-        )
-    };
-    // First statement with each canonical form: one hash lookup per statement (linear).
-    let mut first_with: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    // Statements by the hash of their canonical form (linear); the forms themselves are built
+    // only for statements whose hashes meet.
+    let mut by_hash: std::collections::HashMap<u64, Vec<usize>, rustc_hash::FxBuildHasher> =
+        std::collections::HashMap::default();
     for (i, st) in cx.policy.statements.iter().enumerate() {
         if st.effect.is_none() {
             continue;
         }
-        let j = *first_with.entry(canon(st)).or_insert(i);
-        if j != i {
-            let first = &cx.policy.statements[j];
-            out.push(Diagnostic::new(
-                &rules::DUPLICATE_STATEMENT,
-                statement_open(cx, st),
-                format!(
-                    "{} grants exactly what {} grants: remove one of them",
-                    statement_name(st),
-                    statement_name(first)
-                ),
-            ));
+        let same = by_hash.entry(canonical_hash(text, st)).or_default();
+        let first = if same.is_empty() {
+            None
+        } else {
+            let form = canonical(text, st);
+            same.iter()
+                .copied()
+                .find(|&j| canonical(text, &cx.policy.statements[j]) == form)
+        };
+        match first {
+            Some(j) => {
+                let first = &cx.policy.statements[j];
+                out.push(Diagnostic::new(
+                    &rules::DUPLICATE_STATEMENT,
+                    statement_open(cx, st),
+                    format!(
+                        "{} grants exactly what {} grants: remove one of them",
+                        statement_name(st),
+                        statement_name(first)
+                    ),
+                ));
+            }
+            None => same.push(i),
         }
     }
 }

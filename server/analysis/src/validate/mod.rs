@@ -26,6 +26,7 @@ use iam_syntax::{Parse, TextRange};
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Fix, TextEdit};
+use crate::incremental::{CheckContext, Reuse};
 use crate::model::{Policy, Spanned, Statement, StringList};
 use crate::policy_type::PolicyType;
 
@@ -37,21 +38,48 @@ pub struct Context<'a> {
     pub config: &'a Config,
 }
 
-pub(crate) fn validate(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    grammar::check(cx, out);
-    let resolved: Vec<ResolvedActions<'_>> = cx
-        .policy
-        .statements
-        .iter()
-        .map(|st| ResolvedActions::of(cx, st))
-        .collect();
-    actions::check(cx, &resolved, out);
-    resources::check(cx, &resolved, out);
-    conditions::check(cx, &resolved, out);
-    principals::check(cx, out);
-    types::check(cx, out);
-    security::check(cx, &resolved, out);
-    logic::check(cx, &resolved, out);
+/// Runs every check. The per-statement checks of a statement unchanged since the last analysis
+/// are not run again when `reuse` has their findings ([`crate::incremental`]). Returns what the
+/// per-statement checks read besides the statement.
+pub(crate) fn validate(
+    cx: &Context<'_>,
+    reuse: &mut Reuse<'_>,
+    out: &mut Vec<Diagnostic>,
+) -> CheckContext {
+    grammar::check_policy(cx, out);
+    security::check_policy(cx, out);
+    logic::check_policy(cx, out);
+    let context = CheckContext {
+        policy_type: cx.policy_type,
+        version: cx.policy.version.as_ref().map(|v| v.value),
+        config: cx.config.clone(),
+        regions_used: resources::regions_in_policy(cx),
+    };
+    for st in &cx.policy.statements {
+        reuse.findings(st.index, &context, out, |found| {
+            check_statement(cx, st, &context.regions_used, found);
+        });
+    }
+    context
+}
+
+/// The checks of one statement on its own: everything they read is inside the statement's text,
+/// the indentation of its first line, or in [`CheckContext`].
+fn check_statement(
+    cx: &Context<'_>,
+    st: &Statement,
+    regions_used: &[String],
+    out: &mut Vec<Diagnostic>,
+) {
+    let res = ResolvedActions::of(cx, st);
+    grammar::check_statement(cx, st, out);
+    actions::check_statement(cx, st, &res, out);
+    resources::check_statement(cx, st, &res, regions_used, out);
+    conditions::check_statement(cx, st, &res, out);
+    principals::check_statement(cx, st, out);
+    types::check_statement(cx, st, out);
+    security::check_statement(cx, st, &res, out);
+    logic::check_statement(st, &res, out);
 }
 
 /// What one `Action`/`NotAction` item stands for, resolved once per analysis.
@@ -416,7 +444,9 @@ pub(crate) fn condition_has_key(st: &Statement, key: &str) -> bool {
     })
 }
 
-/// Column of the line on which `offset` sits, as leading whitespace of that line.
+/// Column of the line on which `offset` sits, as leading whitespace of that line. The statement
+/// cache ([`crate::incremental`]) keys findings on exactly this (spaces and tabs after the last `\n`): keep
+/// the two in step.
 pub(crate) fn line_indent(text: &str, offset: u32) -> String {
     let before = text.get(..offset as usize).unwrap_or("");
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);

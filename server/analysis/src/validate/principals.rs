@@ -13,23 +13,21 @@ const WEB_IDPS: [&str; 4] = [
     "accounts.google.com",
 ];
 
-pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for st in &cx.policy.statements {
-        for p in [&st.principal, &st.not_principal].into_iter().flatten() {
-            element(cx, p, out);
+pub(super) fn check_statement(cx: &Context<'_>, st: &Statement, out: &mut Vec<Diagnostic>) {
+    for p in [&st.principal, &st.not_principal].into_iter().flatten() {
+        element(cx, p, out);
+    }
+    if let (Some(np), Some(e)) = (&st.not_principal, &st.effect) {
+        if e.value == Effect::Allow {
+            out.push(Diagnostic::new(
+                &rules::ALLOW_NOT_PRINCIPAL,
+                np.key_range,
+                "`Allow` with `NotPrincipal` grants access to every principal not listed, including anonymous ones: list the principals in `Principal` instead",
+            ));
         }
-        if let (Some(np), Some(e)) = (&st.not_principal, &st.effect) {
-            if e.value == Effect::Allow {
-                out.push(Diagnostic::new(
-                    &rules::ALLOW_NOT_PRINCIPAL,
-                    np.key_range,
-                    "`Allow` with `NotPrincipal` grants access to every principal not listed, including anonymous ones: list the principals in `Principal` instead",
-                ));
-            }
-        }
-        if cx.policy_type == crate::policy_type::PolicyType::Trust {
-            federation(st, out);
-        }
+    }
+    if cx.policy_type == crate::policy_type::PolicyType::Trust {
+        federation(st, out);
     }
 }
 

@@ -10,30 +10,34 @@ use super::{
     variables_as_wildcards,
 };
 use crate::diagnostic::{Diagnostic, Fix, TextEdit, rules};
-use crate::model::{Effect, Spanned, StringList};
+use crate::model::{Effect, Spanned, Statement, StringList};
 use crate::suggest::closest;
 
-pub(super) fn check(cx: &Context<'_>, resolved: &[ResolvedActions<'_>], out: &mut Vec<Diagnostic>) {
-    let regions_used = regions_in_policy(cx);
-    for (st, res) in cx.policy.statements.iter().zip(resolved) {
-        for list in [&st.resource, &st.not_resource].into_iter().flatten() {
-            for item in &list.items {
-                check_arn(cx, item, &regions_used, out);
-            }
-            redundant(cx, list, out);
+/// `regions_used`: [`regions_in_policy`].
+pub(super) fn check_statement(
+    cx: &Context<'_>,
+    st: &Statement,
+    res: &ResolvedActions<'_>,
+    regions_used: &[String],
+    out: &mut Vec<Diagnostic>,
+) {
+    for list in [&st.resource, &st.not_resource].into_iter().flatten() {
+        for item in &list.items {
+            check_arn(cx, item, regions_used, out);
         }
-        if let Some(list) = &st.resource {
-            mismatch(res, list, out);
-            if st.effect.as_ref().is_some_and(|e| e.value == Effect::Allow)
-                && !matches!(
-                    cx.policy_type,
-                    crate::policy_type::PolicyType::Trust
-                        | crate::policy_type::PolicyType::Scp
-                        | crate::policy_type::PolicyType::Rcp
-                )
-            {
-                resource_star(res, list, out);
-            }
+        redundant(cx, list, out);
+    }
+    if let Some(list) = &st.resource {
+        mismatch(res, list, out);
+        if st.effect.as_ref().is_some_and(|e| e.value == Effect::Allow)
+            && !matches!(
+                cx.policy_type,
+                crate::policy_type::PolicyType::Trust
+                    | crate::policy_type::PolicyType::Scp
+                    | crate::policy_type::PolicyType::Rcp
+            )
+        {
+            resource_star(res, list, out);
         }
     }
 }
@@ -47,7 +51,7 @@ fn dynamic(s: &str) -> bool {
 }
 
 /// The Regions named in the policy's ARNs (to fill in a missing one).
-fn regions_in_policy(cx: &Context<'_>) -> Vec<String> {
+pub(super) fn regions_in_policy(cx: &Context<'_>) -> Vec<String> {
     let mut v: Vec<String> = Vec::new();
     for st in &cx.policy.statements {
         for list in [&st.resource, &st.not_resource].into_iter().flatten() {

@@ -66,7 +66,10 @@ fn broad_for(st: &Statement, kind: &str) -> bool {
             v == "*"
                 || (v.starts_with("arn:")
                     && v.splitn(6, ':').nth(5).is_some_and(|res| {
-                        res == "*" || res == format!("{kind}/*") || res == format!("{kind}*")
+                        res == "*"
+                            || res
+                                .strip_prefix(kind)
+                                .is_some_and(|rest| rest == "/*" || rest == "*")
                     }))
         })
     })
@@ -78,25 +81,36 @@ fn wildcard_resource(st: &Statement) -> bool {
         .is_some_and(|r| r.items.iter().any(|i| i.value.contains('*')))
 }
 
-pub(super) fn check(cx: &Context<'_>, resolved: &[ResolvedActions<'_>], out: &mut Vec<Diagnostic>) {
-    let boundary_like = matches!(
+/// Permission boundaries, SCPs and RCPs only limit: they grant nothing themselves.
+fn boundary_like(cx: &Context<'_>) -> bool {
+    matches!(
         cx.policy_type,
         PolicyType::Scp | PolicyType::Rcp | PolicyType::Boundary
-    );
-    for (st, res) in cx.policy.statements.iter().zip(resolved) {
-        if is_allow(st) && !boundary_like {
-            allow_statement(cx, st, res, out);
-        }
-        if st.effect.as_ref().is_some_and(|e| e.value == Effect::Deny) {
-            deny_tags(st, res, out);
-            mfa(st, out);
-        }
-        if cx.policy_type == PolicyType::Resource && is_allow(st) {
-            service_principal_source(st, out);
-        }
+    )
+}
+
+pub(super) fn check_statement(
+    cx: &Context<'_>,
+    st: &Statement,
+    res: &ResolvedActions<'_>,
+    out: &mut Vec<Diagnostic>,
+) {
+    if is_allow(st) && !boundary_like(cx) {
+        allow_statement(cx, st, res, out);
     }
-    if !boundary_like {
-        escalation_combos(cx, resolved, out);
+    if st.effect.as_ref().is_some_and(|e| e.value == Effect::Deny) {
+        deny_tags(st, res, out);
+        mfa(st, out);
+    }
+    if cx.policy_type == PolicyType::Resource && is_allow(st) {
+        service_principal_source(st, out);
+    }
+}
+
+/// The checks that relate statements to each other.
+pub(super) fn check_policy(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    if !boundary_like(cx) {
+        escalation_combos(cx, out);
     }
 }
 
@@ -278,44 +292,40 @@ fn passed_to_service_fix(
 }
 
 /// G008 (combinations): `iam:PassRole` on broad resources plus a compute action that runs code.
-fn escalation_combos(
-    cx: &Context<'_>,
-    resolved: &[ResolvedActions<'_>],
-    out: &mut Vec<Diagnostic>,
-) {
-    let mut pass_role = false;
-    for (st, res) in cx.policy.statements.iter().zip(resolved) {
-        if is_allow(st)
-            && !res.negated
-            && broad_for(st, "role")
-            && res.items.iter().any(|i| {
-                !matches!(i.kind, ActionKind::Star)
-                    && i.item.value.eq_ignore_ascii_case("iam:PassRole")
-            })
-        {
-            pass_role = true;
+///
+/// Reads the `Action` items as written (it runs on every edit, over every statement, so it
+/// resolves only the items that spell one of the targets).
+fn escalation_combos(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn allowed_actions(st: &Statement) -> &[crate::model::Spanned<String>] {
+        match &st.action {
+            Some(l) if is_allow(st) => &l.items,
+            _ => &[],
         }
     }
+    let pass_role = cx.policy.statements.iter().any(|st| {
+        broad_for(st, "role")
+            && allowed_actions(st)
+                .iter()
+                .any(|i| i.value.eq_ignore_ascii_case("iam:PassRole"))
+    });
     if !pass_role {
         return;
     }
-    for (st, res) in cx.policy.statements.iter().zip(resolved) {
-        if !is_allow(st) || res.negated {
-            continue;
-        }
-        for ri in &res.items {
-            if let ActionKind::Known(a) = &ri.kind {
+    for st in &cx.policy.statements {
+        for item in allowed_actions(st) {
+            if !PASS_ROLE_TARGETS
+                .iter()
+                .any(|t| t.eq_ignore_ascii_case(&item.value))
+            {
+                continue;
+            }
+            if let ActionKind::Known(a) = super::resolve_action(cx.config, &item.value) {
                 let full = a.full_name();
-                if PASS_ROLE_TARGETS
-                    .iter()
-                    .any(|t| t.eq_ignore_ascii_case(&full))
-                {
-                    out.push(Diagnostic::new(
-                        &rules::PRIVILEGE_ESCALATION,
-                        ri.item.range,
-                        format!("`{full}` together with `iam:PassRole` on every role lets a principal run code as any role it can pass (privilege escalation): limit the roles that can be passed"),
-                    ));
-                }
+                out.push(Diagnostic::new(
+                    &rules::PRIVILEGE_ESCALATION,
+                    item.range,
+                    format!("`{full}` together with `iam:PassRole` on every role lets a principal run code as any role it can pass (privilege escalation): limit the roles that can be passed"),
+                ));
             }
         }
     }

@@ -20,49 +20,47 @@ const TRUST_ACTIONS: [&str; 7] = [
     "sts:assumeroot",
 ];
 
-pub(super) fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+pub(super) fn check_statement(cx: &Context<'_>, st: &Statement, out: &mut Vec<Diagnostic>) {
     let t = cx.policy_type;
-    for st in &cx.policy.statements {
-        let principal_key = st
-            .principal
-            .as_ref()
-            .map(|p| p.key_range)
-            .or_else(|| st.not_principal.as_ref().map(|p| p.key_range));
-        match t {
-            PolicyType::Identity | PolicyType::Boundary | PolicyType::Session | PolicyType::Scp => {
-                if let Some(k) = principal_key {
-                    out.push(Diagnostic::new(
-                        &rules::PRINCIPAL_NOT_ALLOWED,
-                        k,
-                        format!(
-                            "{} applies to the principal it is attached to and cannot name principals: remove this element (or configure the file as a resource-based policy)",
-                            t.with_article()
-                        ),
-                    ));
-                }
-            }
-            PolicyType::Resource | PolicyType::Trust | PolicyType::Rcp => {
-                if principal_key.is_none() {
-                    out.push(Diagnostic::new(
-                        &rules::MISSING_PRINCIPAL,
-                        statement_open(cx, st),
-                        format!(
-                            "{} in {} needs a `Principal`: add who the statement applies to",
-                            statement_name(st),
-                            t.with_article()
-                        ),
-                    ));
-                }
+    let principal_key = st
+        .principal
+        .as_ref()
+        .map(|p| p.key_range)
+        .or_else(|| st.not_principal.as_ref().map(|p| p.key_range));
+    match t {
+        PolicyType::Identity | PolicyType::Boundary | PolicyType::Session | PolicyType::Scp => {
+            if let Some(k) = principal_key {
+                out.push(Diagnostic::new(
+                    &rules::PRINCIPAL_NOT_ALLOWED,
+                    k,
+                    format!(
+                        "{} applies to the principal it is attached to and cannot name principals: remove this element (or configure the file as a resource-based policy)",
+                        t.with_article()
+                    ),
+                ));
             }
         }
-        if t != PolicyType::Trust {
-            federated_outside_trust(st, out);
+        PolicyType::Resource | PolicyType::Trust | PolicyType::Rcp => {
+            if principal_key.is_none() {
+                out.push(Diagnostic::new(
+                    &rules::MISSING_PRINCIPAL,
+                    statement_open(cx, st),
+                    format!(
+                        "{} in {} needs a `Principal`: add who the statement applies to",
+                        statement_name(st),
+                        t.with_article()
+                    ),
+                ));
+            }
         }
-        match t {
-            PolicyType::Trust => trust(st, out),
-            PolicyType::Rcp => rcp(st, out),
-            _ => {}
-        }
+    }
+    if t != PolicyType::Trust {
+        federated_outside_trust(st, out);
+    }
+    match t {
+        PolicyType::Trust => trust(st, out),
+        PolicyType::Rcp => rcp(st, out),
+        _ => {}
     }
 }
 
