@@ -77,6 +77,8 @@ pub(crate) struct Previous<'a> {
 
 /// Builds the cache of a new analysis while lowering and checking it, reusing `previous`.
 pub(crate) struct Reuse<'a> {
+    /// False when no cache is wanted (lowering for the evaluator): statements are just lowered.
+    enabled: bool,
     text: &'a str,
     previous: Option<Previous<'a>>,
     indents: Indents,
@@ -98,10 +100,19 @@ struct Slot {
 impl<'a> Reuse<'a> {
     pub(crate) fn new(text: &'a str, lenient: bool, previous: Option<Previous<'a>>) -> Self {
         Self {
+            enabled: true,
             text,
             previous: previous.filter(|p| p.cache.lenient == lenient),
             indents: Indents::default(),
             slots: Vec::new(),
+        }
+    }
+
+    /// Lowering only, with no cache to build.
+    pub(crate) fn disabled(text: &'a str) -> Self {
+        Self {
+            enabled: false,
+            ..Self::new(text, false, None)
         }
     }
 
@@ -116,6 +127,9 @@ impl<'a> Reuse<'a> {
         diags: &mut Vec<Diagnostic>,
         lower: impl FnOnce(&mut Vec<Diagnostic>) -> Statement,
     ) -> Statement {
+        if !self.enabled {
+            return lower(diags);
+        }
         let text = self.text;
         let indent = self.indents.of_line(text, span.start);
         let (indent_text, body) = (indent.slice(text), span.slice(text));

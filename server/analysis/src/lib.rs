@@ -155,7 +155,7 @@ pub fn parse_policy(text: &str) -> ParsedPolicy {
     let policy = lower::lower(
         &parse,
         &mut diagnostics,
-        &mut incremental::Reuse::new(text, false, None),
+        &mut incremental::Reuse::disabled(text),
     );
     ParsedPolicy {
         parse,

@@ -310,3 +310,19 @@ fn uses_variables(policy: &crate::model::Policy) -> bool {
             })
     })
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn size_counts_what_char_is_whitespace_counts() {
+        for text in [
+            "",
+            " {\t\"a\" :\r\n 1\x0B\x0C}",
+            "\x1C\x1F x",
+            "{\"é\": \"\u{a0}\u{2028}😀 \"}",
+        ] {
+            let expected = text.chars().filter(|c| !c.is_whitespace()).count();
+            assert_eq!(super::non_whitespace_chars(text), expected, "{text:?}");
+        }
+    }
+}

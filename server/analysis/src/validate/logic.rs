@@ -52,7 +52,6 @@ fn first_resource(st: &Statement) -> String {
         .map_or_else(|| "*".to_owned(), |i| i.value.clone())
 }
 
-/// H001: statements identical apart from `Sid`.
 /// The whitespace-free text of `r` (principal and condition blocks compare as written).
 fn raw_without_whitespace(
     text: &str,
@@ -125,6 +124,7 @@ fn canonical_hash(text: &str, st: &Statement) -> u64 {
     h.finish()
 }
 
+/// H001: statements identical apart from `Sid`.
 fn duplicates(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let text = cx.parse.text();
     // Statements by the hash of their canonical form (linear); the forms themselves are built

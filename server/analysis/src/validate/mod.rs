@@ -445,8 +445,8 @@ pub(crate) fn condition_has_key(st: &Statement, key: &str) -> bool {
 }
 
 /// Column of the line on which `offset` sits, as leading whitespace of that line. The statement
-/// cache ([`crate::incremental`]) keys findings on exactly this (spaces and tabs after the last `\n`): keep
-/// the two in step.
+/// cache ([`crate::incremental`]) keys findings on exactly this (spaces and tabs after the last
+/// `\n`): keep the two in step.
 pub(crate) fn line_indent(text: &str, offset: u32) -> String {
     let before = text.get(..offset as usize).unwrap_or("");
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
