@@ -218,9 +218,10 @@ fn service_prefixes_are_filtered_on_the_server() {
         labels(&l)
     );
     assert!(l.items.len() < every / 4, "{}", l.items.len());
-    // Two or more: those starting with it first, then those containing it; complete.
+    // Two or more: those starting with it first, then those containing it; still incomplete
+    // (the client asks again when the text gets shorter, too).
     let (_, l) = comp(r#"{"Statement": [{"Effect": "Allow", "Action": "EC$0"}]}"#);
-    assert!(!l.is_incomplete);
+    assert!(l.is_incomplete);
     let r = ranked(&l);
     assert_eq!(&r[..3], ["ec2", "ec2-instance-connect", "ec2messages"]);
     let first_inner = r.iter().position(|x| !x.starts_with("ec")).unwrap();
@@ -246,6 +247,47 @@ fn service_prefixes_are_filtered_on_the_server() {
     for p in iam_analysis::ide::POPULAR_SERVICES {
         assert!(iam_catalog::catalog().service(p).is_some(), "{p}");
     }
+}
+
+#[test]
+fn actions_are_filtered_on_the_server_once_a_name_is_typed() {
+    // `s3:` alone lists every S3 action (complete); a typed name keeps the fuzzy matches.
+    let (_, all) = comp(r#"{"Statement": [{"Effect": "Allow", "Action": "s3:$0"}]}"#);
+    let every = iam_catalog::catalog()
+        .service("s3")
+        .unwrap()
+        .actions()
+        .len();
+    assert!(!all.is_incomplete);
+    let count = |l: &CompletionList| {
+        l.items
+            .iter()
+            .filter(|i| i.kind == CompletionKind::Action)
+            .count()
+    };
+    assert_eq!(count(&all), every);
+    let (_, l) = comp(r#"{"Statement": [{"Effect": "Allow", "Action": "s3:gobj$0"}]}"#);
+    assert!(l.is_incomplete);
+    let names = labels(&l);
+    assert!(names.contains(&"s3:GetObject"), "{names:?}");
+    assert!(!names.contains(&"s3:PutObject"), "{names:?}");
+    assert!(count(&l) < every / 4, "{}", count(&l));
+    // Word starts: `Tag` matches `PutObjectTagging`, `RT` matches `ecs:RunTask`.
+    let (_, l) = comp(r#"{"Statement": [{"Effect": "Allow", "Action": "s3:Tag$0"}]}"#);
+    assert!(labels(&l).contains(&"s3:PutObjectTagging"));
+    let (_, l) = comp(r#"{"Statement": [{"Effect": "Allow", "Action": "ecs:RT$0"}]}"#);
+    assert!(labels(&l).contains(&"ecs:RunTask"), "{:?}", labels(&l));
+    // Wildcards that fit stay, and what is typed followed by `*` is always offered.
+    let (_, l) = comp(r#"{"Statement": [{"Effect": "Allow", "Action": "ecs:Desc$0"}]}"#);
+    let names = labels(&l);
+    assert!(
+        names.contains(&"ecs:Describe*") && names.contains(&"ecs:Desc*"),
+        "{names:?}"
+    );
+    assert!(!names.contains(&"ecs:List*"), "{names:?}");
+    // A name no action has: only nothing (or the typed pattern when it matches some).
+    let (_, l) = comp(r#"{"Statement": [{"Effect": "Allow", "Action": "ecs:Zzz$0"}]}"#);
+    assert!(l.items.is_empty(), "{:?}", labels(&l));
 }
 
 #[test]

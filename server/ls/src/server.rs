@@ -667,7 +667,13 @@ impl LanguageServer for Backend {
         }) else {
             return Ok(item);
         };
-        let Ok(uri) = data.uri.parse::<Uri>() else {
+        let key = data.uri_key();
+        let Some(uri) = self
+            .docs
+            .iter()
+            .find(|d| handlers::completion::uri_key(d.key().as_str()) == key)
+            .map(|d| d.key().clone())
+        else {
             return Ok(item);
         };
         let Some(snapshot) = self.snapshot(&uri) else {

@@ -110,6 +110,8 @@ async fn completion_after_ecs_prefix_lists_every_ecs_action() {
         "{resolved}"
     );
     assert_eq!(run["textEdit"]["newText"], "\"ecs:RunTask\"");
+    // Plain text (the default) is not spelled out.
+    assert!(run.get("insertTextFormat").is_none(), "{run}");
     assert_eq!(
         run["textEdit"]["range"]["start"],
         json!({"line": 2, "character": 46})
@@ -307,4 +309,32 @@ async fn code_actions_symbols_folding_selection_inlay_hints_and_formatting() {
         .request("textDocument/foldingRange", json!({"textDocument": td()}))
         .await;
     assert_eq!(r["result"], json!([]), "one line: nothing to fold");
+}
+
+#[tokio::test]
+async fn service_prefixes_are_filtered_on_the_server() {
+    let (text, pos) = fixture(
+        "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"$0\", \"Resource\": \"*\"}]\n}\n",
+    );
+    let mut c = open(&text).await;
+    let r = c
+        .request(
+            "textDocument/completion",
+            json!({"textDocument": td(), "position": pos}),
+        )
+        .await;
+    // Nothing typed: the most used services and `*`, incomplete so the client asks again.
+    assert_eq!(r["result"]["isIncomplete"], true, "{r}");
+    let items = r["result"]["items"].as_array().unwrap();
+    assert_eq!(items.len(), 31);
+    let ecs = items.iter().find(|i| i["label"] == "ecs").unwrap();
+    assert_eq!(ecs["insertTextFormat"], 2, "a snippet: {ecs}");
+    assert_eq!(ecs["textEdit"]["newText"], "\"ecs:$0\"");
+    assert_eq!(ecs["command"]["command"], "editor.action.triggerSuggest");
+    // Short lists carry their documentation inline.
+    assert!(
+        ecs["documentation"]["value"]
+            .as_str()
+            .is_some_and(|d| d.contains("Elastic Container"))
+    );
 }

@@ -593,6 +593,13 @@ impl<'a> Cx<'a> {
             return;
         };
         let prefix = service.prefix();
+        // Nothing typed after `prefix:`: every action (the list is complete). Something typed:
+        // only the names it fuzzily matches ([`fuzzy_match`]), and the list is incomplete, so
+        // the client asks again on every keystroke (typing or deleting) and the answers stay
+        // small (S3 has 190 actions: ~70 KB of JSON on every keystroke otherwise).
+        let filter = !name.is_empty() && !iam_catalog::has_wildcard(name);
+        let keep = |candidate: &str| !filter || fuzzy_match(candidate, name);
+        self.out.is_incomplete = filter;
         // Wildcards first: `svc:*`, the verbs, and what is typed followed by `*`.
         let mut verbs: BTreeMap<String, usize> = BTreeMap::new();
         let total = service.actions().len();
@@ -618,7 +625,12 @@ impl<'a> Cx<'a> {
                 }
             }
         }
+        let typed_star = format!("{prefix}:{name}*");
         for (pat, n) in wild {
+            let pat_name = pat.split_once(':').map_or("", |(_, n)| n);
+            if !keep(pat_name) && !pat.eq_ignore_ascii_case(&typed_star) {
+                continue;
+            }
             let list: Vec<String> = cat
                 .expand(&pat)
                 .iter()
@@ -644,7 +656,9 @@ impl<'a> Cx<'a> {
             );
         }
         for a in service.actions() {
-            self.action_item(a, &format!("1{}", a.name()), None);
+            if keep(a.name()) {
+                self.action_item(a, &format!("1{}", a.name()), None);
+            }
         }
     }
 
@@ -652,8 +666,8 @@ impl<'a> Cx<'a> {
     /// slow to send on every keystroke):
     /// - nothing typed: `*` and the [`POPULAR_SERVICES`], marked incomplete;
     /// - one character: every prefix starting with it, marked incomplete;
-    /// - more: every prefix starting with or containing it (those starting with it first);
-    ///   complete, since typing more only narrows it.
+    /// - more: every prefix starting with or containing it (those starting with it first), also
+    ///   incomplete, so that clients ask again when the text gets shorter as well.
     ///
     /// Retired services only when their prefix starts with what is typed.
     fn service_prefixes(&mut self, typed: &str) {
@@ -691,7 +705,8 @@ impl<'a> Cx<'a> {
             };
             self.service_item(s, sort);
         }
-        self.out.is_incomplete = ltyped.len() < 2;
+        // Filtered on what is typed: ask again as it changes (also when it gets shorter).
+        self.out.is_incomplete = true;
     }
 
     fn service_item(&mut self, s: &iam_catalog::Service, sort: String) {
@@ -1422,6 +1437,28 @@ fn cached_operator_doc(op: &str) -> String {
 }
 
 /// The leading verb of an action name (`DescribeClusters` -> `Describe`).
+/// Whether `typed` fuzzily matches `name`, in the way editors filter: its first character
+/// starts a word of `name` (the start, or an upper-case letter: `task` and `RT` match `RunTask`,
+/// `untask` does not), and the rest follows in order, case-insensitively (`gobj` matches
+/// `GetObject`).
+pub(crate) fn fuzzy_match(name: &str, typed: &str) -> bool {
+    let mut t = typed.chars().map(|c| c.to_ascii_lowercase());
+    let Some(first) = t.next() else {
+        return true;
+    };
+    let rest: Vec<char> = t.collect();
+    let chars: Vec<char> = name.chars().collect();
+    (0..chars.len()).any(|i| {
+        let starts_word =
+            i == 0 || chars[i].is_ascii_uppercase() || !chars[i - 1].is_alphanumeric();
+        if !starts_word || chars[i].to_ascii_lowercase() != first {
+            return false;
+        }
+        let mut it = chars[i + 1..].iter().map(|c| c.to_ascii_lowercase());
+        rest.iter().all(|r| it.any(|c| c == *r))
+    })
+}
+
 pub(crate) fn verb(name: &str) -> &str {
     let end = name
         .char_indices()
