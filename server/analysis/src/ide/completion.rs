@@ -1436,12 +1436,11 @@ fn cached_operator_doc(op: &str) -> String {
     doc
 }
 
-/// The leading verb of an action name (`DescribeClusters` -> `Describe`).
 /// Whether `typed` fuzzily matches `name`, in the way editors filter: its first character
 /// starts a word of `name` (the start, or an upper-case letter: `task` and `RT` match `RunTask`,
 /// `untask` does not), and the rest follows in order, case-insensitively (`gobj` matches
 /// `GetObject`).
-pub(crate) fn fuzzy_match(name: &str, typed: &str) -> bool {
+fn fuzzy_match(name: &str, typed: &str) -> bool {
     let mut t = typed.chars().map(|c| c.to_ascii_lowercase());
     let Some(first) = t.next() else {
         return true;
@@ -1459,6 +1458,7 @@ pub(crate) fn fuzzy_match(name: &str, typed: &str) -> bool {
     })
 }
 
+/// The leading verb of an action name (`DescribeClusters` -> `Describe`).
 pub(crate) fn verb(name: &str) -> &str {
     let end = name
         .char_indices()
