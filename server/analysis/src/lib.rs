@@ -47,7 +47,7 @@ pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
     /// Findings suppressed by configuration, with the reason given.
     pub suppressed: Vec<(Diagnostic, String)>,
-    /// Per-statement findings, reused by the next analysis of the document
+    /// Per-statement model and findings, reused by the next analysis of the document
     /// ([`analyze_incremental`]).
     statement_cache: incremental::StatementCache,
 }
@@ -81,9 +81,10 @@ pub fn analyze_with_config(
 }
 
 /// [`analyze_with_config`] for a new version of a document whose last analysis is `previous`:
-/// the same result, but statements whose text did not change are not checked again (their
-/// findings are moved to where the statement now is). This is what makes an edit in a large
-/// document cost about as much as parsing it (`docs/performance.md`).
+/// the same result, but statements whose text did not change are neither lowered nor checked
+/// again (their model and findings are moved to where the statement now is; see
+/// `incremental.rs`). This is what makes an edit in a large document cost little more than
+/// parsing it (`docs/performance.md`).
 #[must_use]
 pub fn analyze_incremental(
     text: &str,
