@@ -16,6 +16,10 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
+
+#[allow(dead_code)] // each user of the shared generator takes what it needs
+#[path = "../../tests/bench/synthetic.rs"]
+mod synthetic;
 use serde_json::{Value, json};
 
 pub const USAGE: &str = "\
@@ -704,37 +708,10 @@ pub fn pull_session(kind: Kind, bin: &Path, doc: &str, edits: usize) -> Result<S
     Ok(out)
 }
 
-/// A policy of about `bytes` bytes: pairs of ECS and S3 statements with conditions, the same
-/// document as `server/ls/benches/did_change.rs` generates (`--doc synthetic:1000000`).
+/// A policy of about `bytes` bytes: pairs of ECS and S3 statements with conditions, from the
+/// generator `server/ls/benches/did_change.rs` uses (`--doc synthetic:1000000`).
 pub fn synthetic(bytes: usize) -> String {
-    let mut stmts = Vec::new();
-    let mut len = 0;
-    let mut i = 0;
-    while len + 200 < bytes {
-        let s = format!(
-            r#"    {{
-      "Sid": "Ecs{i}",
-      "Effect": "Allow",
-      "Action": ["ecs:RunTask", "ecs:StartTask", "ecs:Describe*", "ecs:ListTasks"],
-      "Resource": ["arn:aws:ecs:us-east-1:123456789012:task-definition/web{i}:*"],
-      "Condition": {{"ArnEquals": {{"ecs:cluster": "arn:aws:ecs:us-east-1:123456789012:cluster/prod"}}, "StringEquals": {{"aws:RequestedRegion": "us-east-1"}}}}
-    }},
-    {{
-      "Sid": "S3{i}",
-      "Effect": "Allow",
-      "Action": ["s3:GetObject", "s3:PutObject", "s3:ListBucket"],
-      "Resource": ["arn:aws:s3:::bucket-{i}", "arn:aws:s3:::bucket-{i}/${{aws:username}}/*"],
-      "Condition": {{"IpAddress": {{"aws:SourceIp": "203.0.113.0/24"}}}}
-    }}"#
-        );
-        len += s.len() + 2;
-        stmts.push(s);
-        i += 1;
-    }
-    format!(
-        "{{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n{}\n  ]\n}}\n",
-        stmts.join(",\n")
-    )
+    synthetic::policy_of_size(bytes, &[])
 }
 
 /// The messages a server reports (by a pull) for `tests/bench/flawed-policy.json`.

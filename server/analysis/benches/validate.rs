@@ -11,31 +11,14 @@ use std::hint::black_box;
 use criterion::{Criterion, criterion_group, criterion_main};
 use iam_analysis::{Options, analyze};
 
+#[allow(dead_code)] // each user of the shared generator takes what it needs
+#[path = "../../../tests/bench/synthetic.rs"]
+mod synthetic;
+
 /// A ~6 KB identity policy with actions, wildcards, ARNs and conditions.
 fn policy() -> String {
-    let mut stmts = Vec::new();
-    for i in 0..12 {
-        stmts.push(format!(
-            r#"    {{
-      "Sid": "Ecs{i}",
-      "Effect": "Allow",
-      "Action": ["ecs:RunTask", "ecs:StartTask", "ecs:Describe*", "ecs:ListTasks"],
-      "Resource": ["arn:aws:ecs:us-east-1:123456789012:task-definition/web{i}:*"],
-      "Condition": {{"ArnEquals": {{"ecs:cluster": "arn:aws:ecs:us-east-1:123456789012:cluster/prod"}}, "StringEquals": {{"aws:RequestedRegion": "us-east-1"}}}}
-    }},
-    {{
-      "Sid": "S3{i}",
-      "Effect": "Allow",
-      "Action": ["s3:GetObject", "s3:PutObject", "s3:ListBucket"],
-      "Resource": ["arn:aws:s3:::bucket-{i}", "arn:aws:s3:::bucket-{i}/${{aws:username}}/*"],
-      "Condition": {{"IpAddress": {{"aws:SourceIp": "203.0.113.0/24"}}}}
-    }}"#
-        ));
-    }
-    format!(
-        "{{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n{}\n  ]\n}}\n",
-        stmts.join(",\n")
-    )
+    let pairs: Vec<String> = (0..12).map(synthetic::statement_pair).collect();
+    synthetic::policy(&pairs)
 }
 
 fn bench(c: &mut Criterion) {

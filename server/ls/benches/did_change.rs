@@ -25,44 +25,18 @@ use tower_lsp_server::ls_types::{self as lsp, Position, Range, TextDocumentConte
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-fn statement(i: usize) -> String {
-    format!(
-        r#"    {{
-      "Sid": "Ecs{i}",
-      "Effect": "Allow",
-      "Action": ["ecs:RunTask", "ecs:StartTask", "ecs:Describe*", "ecs:ListTasks"],
-      "Resource": ["arn:aws:ecs:us-east-1:123456789012:task-definition/web{i}:*"],
-      "Condition": {{"ArnEquals": {{"ecs:cluster": "arn:aws:ecs:us-east-1:123456789012:cluster/prod"}}, "StringEquals": {{"aws:RequestedRegion": "us-east-1"}}}}
-    }},
-    {{
-      "Sid": "S3{i}",
-      "Effect": "Allow",
-      "Action": ["s3:GetObject", "s3:PutObject", "s3:ListBucket"],
-      "Resource": ["arn:aws:s3:::bucket-{i}", "arn:aws:s3:::bucket-{i}/${{aws:username}}/*"],
-      "Condition": {{"IpAddress": {{"aws:SourceIp": "203.0.113.0/24"}}}}
-    }}"#
-    )
-}
+#[allow(dead_code)] // each user of the shared generator takes what it needs
+#[path = "../../../tests/bench/synthetic.rs"]
+mod synthetic;
 
 /// A policy of about `bytes` bytes (pairs of ECS and S3 statements; ~900 bytes per pair).
 /// The last statement ends with `"Sid": "Edit"` on a line of its own for the edit to land in.
 fn policy(bytes: usize) -> String {
-    let mut stmts = Vec::new();
-    let mut len = 0;
-    let mut i = 0;
-    while len + 200 < bytes {
-        let s = statement(i);
-        len += s.len() + 2;
-        stmts.push(s);
-        i += 1;
-    }
-    stmts.push(
-        "    {\n      \"Sid\": \"Edit\",\n      \"Effect\": \"Allow\",\n      \"Action\": \"s3:GetObject\",\n      \"Resource\": \"*\"\n    }"
-            .to_owned(),
-    );
-    format!(
-        "{{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n{}\n  ]\n}}\n",
-        stmts.join(",\n")
+    synthetic::policy_of_size(
+        bytes,
+        &[
+            "    {\n      \"Sid\": \"Edit\",\n      \"Effect\": \"Allow\",\n      \"Action\": \"s3:GetObject\",\n      \"Resource\": \"*\"\n    }",
+        ],
     )
 }
 
