@@ -57,13 +57,12 @@ type Key = (u64, usize, bool);
 
 #[derive(Clone, Debug)]
 struct Entry {
-    /// The statement in the text of the analysis that owns the entry.
-    span: TextRange,
-    /// The indentation of its first line.
+    /// The indentation of the statement's first line, in the text of the analysis that owns the
+    /// entry (the statement itself is that analysis's statement of the same index).
     indent: TextRange,
-    /// Lowering diagnostics, ranges relative to `span.start`.
+    /// Lowering diagnostics, ranges relative to the statement's start.
     lowered: Arc<[Diagnostic]>,
-    /// Per-statement findings, ranges relative to `span.start`.
+    /// Per-statement findings, ranges relative to the statement's start.
     findings: Arc<[Diagnostic]>,
 }
 
@@ -136,8 +135,8 @@ impl<'a> Reuse<'a> {
         let key = (fx_hash(&(indent_text, body)), index, in_array);
         let hit = self.previous.and_then(|p| {
             let e = p.cache.entries.get(&key)?;
-            let same = e.span.slice(p.text) == body && e.indent.slice(p.text) == indent_text;
-            let old = p.statements.get(index).filter(|s| s.range == e.span)?;
+            let old = p.statements.get(index)?;
+            let same = old.range.slice(p.text) == body && e.indent.slice(p.text) == indent_text;
             same.then_some((e, old))
         });
         let mut slot = Slot {
@@ -153,7 +152,7 @@ impl<'a> Reuse<'a> {
             slot.lowered = Some(e.lowered.clone());
             slot.previous_findings = Some(e.findings.clone());
             let mut st = old.clone();
-            let by = i64::from(span.start) - i64::from(e.span.start);
+            let by = i64::from(span.start) - i64::from(old.range.start);
             let at = |o: u32| u32::try_from((i64::from(o) + by).max(0)).unwrap_or(u32::MAX);
             move_statement(&mut st, |r| TextRange::new(at(r.start), at(r.end)));
             st
@@ -209,7 +208,6 @@ impl<'a> Reuse<'a> {
                 Some((
                     s.key,
                     Entry {
-                        span: s.span,
                         indent: s.indent,
                         lowered: s.lowered?,
                         findings: s.findings?,
