@@ -565,3 +565,51 @@ fn never_panics_on_any_offset() {
     }
     let _ = fixture("$0");
 }
+
+/// `POPULAR_SERVICES` is not a hand-made choice: it is the services named by the most AWS
+/// managed policies (`Action`/`NotAction` of `tests/corpus/managed`), most used first. Ties may
+/// fall either way; nothing left out may be named by more policies than anything kept.
+#[test]
+fn popular_services_are_the_most_used_in_the_managed_policies() {
+    use std::collections::{BTreeSet, HashMap};
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/corpus/managed/policies"
+    );
+    let mut uses: HashMap<String, usize> = HashMap::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        let policy = iam_analysis::parse_policy(&text).policy;
+        let named: BTreeSet<String> = policy
+            .statements
+            .iter()
+            .flat_map(|st| [&st.action, &st.not_action])
+            .flatten()
+            .flat_map(|l| &l.items)
+            .filter_map(|i| i.value.split_once(':'))
+            .map(|(p, _)| p.to_ascii_lowercase())
+            .collect();
+        for p in named {
+            *uses.entry(p).or_default() += 1;
+        }
+    }
+    let count = |p: &str| uses.get(p).copied().unwrap_or(0);
+    let popular = iam_analysis::ide::POPULAR_SERVICES;
+    for w in popular.windows(2) {
+        assert!(
+            count(w[0]) >= count(w[1]),
+            "{w:?} out of order: {} < {}",
+            count(w[0]),
+            count(w[1])
+        );
+    }
+    let least = popular.iter().map(|p| count(p)).min().unwrap();
+    let better: Vec<(&String, &usize)> = uses
+        .iter()
+        .filter(|(p, n)| **n > least && !popular.contains(&p.as_str()))
+        .collect();
+    assert!(
+        better.is_empty(),
+        "more used than the last popular one ({least}): {better:?}"
+    );
+}

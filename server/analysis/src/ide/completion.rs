@@ -20,7 +20,8 @@ pub const MAX_SERVER_FILTERED: usize = 200;
 
 /// The services offered when nothing of a prefix is typed yet: the 30 named by the most AWS
 /// managed policies (`tests/corpus/managed`, 2026-11; number of policies whose `Action` or
-/// `NotAction` names the prefix), most used first. Typing one character lists every prefix
+/// `NotAction` names the prefix), most used first; `tests/ide_completion.rs` recounts them
+/// from the corpus. Typing one character lists every prefix
 /// that starts with it.
 pub const POPULAR_SERVICES: [&str; 30] = [
     "ec2",
