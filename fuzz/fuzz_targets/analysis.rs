@@ -3,8 +3,9 @@
 #![no_main]
 
 use arbitrary::Arbitrary;
-use iam_analysis::evaluate::{self, PolicyKind, PolicySet, Request};
-use iam_analysis::{Options, analyze, ide};
+use iam_eval::{self as evaluate, PolicyType, PolicySet, Request};
+use iam_ide as ide;
+use iam_validate::{Options, analyze};
 use iam_syntax::TextRange;
 use libfuzzer_sys::fuzz_target;
 
@@ -54,7 +55,7 @@ fuzz_target!(|input: Input| {
             .collect(),
         ..Request::default()
     };
-    for kind in PolicyKind::ALL {
+    for kind in PolicyType::ALL {
         let set = PolicySet::new().with(kind, "fuzz", &a.policy);
         let _ = evaluate::evaluate(&set, &request);
     }

@@ -37,9 +37,9 @@ fuzz_target!(|input: Input| {
     let (enc, r) = if input.utf8 { (PositionEncoding::Utf8, Enc::Utf8) } else { (PositionEncoding::Utf16, Enc::Utf16) };
     let mut doc = Document::new(&input.text, 1, "json".to_owned());
     let mut expected = input.text.clone();
-    let options = iam_analysis::Options::default();
-    let config = iam_analysis::config::Config::default();
-    let mut previous = iam_analysis::analyze(&input.text, &options);
+    let options = iam_validate::Options::default();
+    let config = iam_validate::config::Config::default();
+    let mut previous = iam_validate::analyze(&input.text, &options);
     for chunk in input.edits.chunks(3) {
         let mut changes = Vec::new();
         for e in chunk {
@@ -63,8 +63,8 @@ fuzz_target!(|input: Input| {
         }
         doc.apply_changes(changes, enc);
         assert_eq!(doc.text(), expected, "rope text == String text");
-        let inc = iam_analysis::analyze_incremental(&expected, &options, &config, &[], Some(&previous));
-        let fresh = iam_analysis::analyze(&expected, &options);
+        let inc = iam_validate::analyze_incremental(&expected, &options, &config, &[], Some(&previous));
+        let fresh = iam_validate::analyze(&expected, &options);
         assert_eq!(inc.diagnostics, fresh.diagnostics, "incremental findings == fresh");
         assert_eq!(format!("{:?}", inc.policy), format!("{:?}", fresh.policy), "same model");
         previous = inc;

@@ -1,18 +1,22 @@
-//! `cargo xtask <task>`; see `docs/catalog.md` and `docs/performance.md` (`bench-lsp`).
+//! `cargo xtask <task>`; see `docs/catalog.md` (`catalog`), `docs/performance.md` (`bench-lsp`)
+//! and `codegen.rs` (`codegen`: files derived from the code, checked in CI).
 
 use std::process::ExitCode;
 
 mod bench_lsp;
+mod codegen;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("catalog") => run_catalog(&args[1..]),
         Some("bench-lsp") => bench_lsp::parse_args(&args[1..]).and_then(|o| bench_lsp::run(&o)),
+        Some("codegen") => codegen::run(&args[1..]),
         _ => Err(anyhow::anyhow!(
-            "tasks: catalog, bench-lsp\n{}\n{}",
+            "tasks: catalog, bench-lsp, codegen\n{}\n{}\n{}",
             xtask::catalog::USAGE,
-            bench_lsp::USAGE
+            bench_lsp::USAGE,
+            codegen::USAGE
         )),
     };
     match result {

@@ -1,5 +1,5 @@
 //! The whole `didChange` path, as the server runs it for one keystroke: apply an incremental
-//! edit to the rope, copy the text out, parse + lower + validate (`server::analyse`, reusing the
+//! edit to the rope, copy the text out, parse + lower + validate (`server::analyze_document`, reusing the
 //! model and findings of the statements the edit did not touch), and turn
 //! the findings into LSP diagnostics (positions in UTF-16). Measured for a ~6 KB policy (the
 //! managed-policy size limit), a 100 KB and a 1 MB document, so the growth with size shows.
@@ -14,11 +14,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use iam_analysis::{Analysis, Options};
 use iam_policy_ls::config::{self, Settings};
 use iam_policy_ls::convert;
 use iam_policy_ls::document::Document;
 use iam_policy_ls::encoding::PositionEncoding;
+use iam_validate::{Analysis, Options};
 use tower_lsp_server::ls_types::{self as lsp, Position, Range, TextDocumentContentChangeEvent};
 
 /// The binary's allocator (`src/main.rs`), so the bench measures what the server does.
@@ -26,8 +26,7 @@ use tower_lsp_server::ls_types::{self as lsp, Position, Range, TextDocumentConte
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[allow(dead_code)] // each user of the shared generator takes what it needs
-#[path = "../../../tests/bench/synthetic.rs"]
-mod synthetic;
+use iam_test_support::synthetic;
 
 /// A policy of about `bytes` bytes (pairs of ECS and S3 statements; ~900 bytes per pair).
 /// The last statement ends with `"Sid": "Edit"` on a line of its own for the edit to land in.
@@ -40,7 +39,7 @@ fn policy(bytes: usize) -> String {
     )
 }
 
-/// What the server does for one `didChange` (see `server::Backend::did_change` / `reanalyse` /
+/// What the server does for one `didChange` (see `server::Backend::did_change` / `reanalyze` /
 /// `diagnostics_of`), minus the transport. Returns the diagnostics and the replaced analysis.
 fn did_change(
     doc: &mut Document,
@@ -51,17 +50,17 @@ fn did_change(
     doc.apply_changes(vec![change], enc);
     doc.version += 1;
     let text = doc.text();
-    // As `server::analyse` for a policy with default settings (no project config).
+    // As `server::analyze_document` for a policy with default settings (no project config).
     let path = "/bench/policy.json";
     let options = Options {
         policy_type: settings.policy_type(path),
         lenient: settings.lenient,
     };
     // As the server: the last analysis is passed in, so unchanged statements are not re-checked.
-    let analysis = iam_analysis::analyze_incremental(
+    let analysis = iam_validate::analyze_incremental(
         &text,
         &options,
-        &iam_analysis::config::Config::default(),
+        &iam_validate::config::Config::default(),
         &[],
         doc.analysis.as_deref(),
     );

@@ -2,7 +2,7 @@
 //! decision of which documents are policies.
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
-use iam_analysis::PolicyType;
+use iam_validate::PolicyType;
 use serde::Deserialize;
 
 /// The default globs of files that are always treated as policies.
@@ -54,7 +54,7 @@ pub struct Settings {
     policy_types: Vec<(GlobSet, PolicyType)>,
     pub lenient: bool,
     pub disabled_rules: Vec<String>,
-    pub inlay_hints: iam_analysis::ide::InlayHintConfig,
+    pub inlay_hints: iam_ide::InlayHintConfig,
     /// The log level asked for in the settings, if any.
     pub log_level: Option<String>,
     /// Problems found in the settings themselves, to show to the user.
@@ -105,7 +105,7 @@ impl Settings {
             policy_types,
             lenient: raw.lenient,
             disabled_rules: raw.disabled_rules,
-            inlay_hints: iam_analysis::ide::InlayHintConfig {
+            inlay_hints: iam_ide::InlayHintConfig {
                 wildcard_counts: raw.inlay_hints.wildcard_counts,
                 not_action_counts: raw.inlay_hints.not_action_counts,
             },
@@ -145,7 +145,7 @@ impl Settings {
     }
 
     #[must_use]
-    pub fn is_disabled(&self, rule: &iam_analysis::Rule) -> bool {
+    pub fn is_disabled(&self, rule: &iam_validate::Rule) -> bool {
         self.disabled_rules
             .iter()
             .any(|r| r == rule.code || r == rule.name)

@@ -1,6 +1,6 @@
 //! Analysis types -> LSP types.
 
-use iam_analysis::{Diagnostic, Severity};
+use iam_validate::{Diagnostic, Severity};
 use ropey::Rope;
 use tower_lsp_server::ls_types::{self as lsp, NumberOrString};
 

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use iam_analysis::Analysis;
+use iam_validate::Analysis;
 use ropey::Rope;
 use tower_lsp_server::ls_types::TextDocumentContentChangeEvent;
 
@@ -53,6 +53,33 @@ impl Document {
     pub fn text(&self) -> String {
         self.rope.to_string()
     }
+}
+
+/// Whether the rope contains the ASCII `needle`, without copying the text.
+pub fn rope_contains(rope: &ropey::Rope, needle: &str) -> bool {
+    let floor = |s: &str, mut i: usize| {
+        i = i.min(s.len());
+        while !s.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    // The end of the text so far, to find a needle that spans two chunks.
+    let mut carry = String::new();
+    for chunk in rope.chunks() {
+        let head = &chunk[..floor(chunk, needle.len())];
+        carry.push_str(head);
+        if chunk.contains(needle) || carry.contains(needle) {
+            return true;
+        }
+        let tail_of = |s: &str| s[floor(s, s.len().saturating_sub(needle.len()))..].to_owned();
+        carry = if head.len() < chunk.len() {
+            tail_of(chunk)
+        } else {
+            tail_of(&carry)
+        };
+    }
+    false
 }
 
 #[cfg(test)]

@@ -2,32 +2,16 @@
 //! of either file (the open document's text, else the file on disk); a failing expectation is a
 //! diagnostic on the test's name, and a code lens above each test shows its current decision.
 
-use iam_analysis::evaluate::policy_tests::{TestOutcome, run_sidecar_tests};
-use iam_analysis::{Rule, Severity};
+use iam_eval::policy_tests::{TestOutcome, run_sidecar_tests};
+use iam_policy::diagnostic::rules::{TEST_FAILED, TEST_INVALID};
+use iam_validate::Rule;
+use iam_validate::config::{Config, RuleSetting};
 use ropey::Rope;
 use tower_lsp_server::ls_types::{self as lsp, NumberOrString, Uri};
 
 use crate::convert::SOURCE;
 use crate::encoding::{self, PositionEncoding};
 use crate::workspace::Workspace;
-
-/// A test whose expectation does not hold.
-pub static TEST_FAILED: Rule = Rule {
-    code: "T001",
-    name: "policy-test-failed",
-    severity: Severity::Error,
-    access_analyzer: None,
-    summary: "A sidecar policy test expects a different decision than the policy gives.",
-};
-
-/// A test entry that cannot run (malformed request, unknown `expect`, missing policy file).
-pub static TEST_INVALID: Rule = Rule {
-    code: "T002",
-    name: "policy-test-invalid",
-    severity: Severity::Error,
-    access_analyzer: None,
-    summary: "A sidecar policy test entry is malformed or its policy cannot be read.",
-};
 
 /// Whether `uri` is a sidecar tests file.
 #[must_use]
@@ -63,58 +47,74 @@ fn outcomes(
     Ok(run_sidecar_tests(&policy_text, tests_text))
 }
 
+/// The finding of `rule`, with the severity the project configuration gives it (`None` when the
+/// configuration turns the rule off: `[rules] T001 = "off"`).
 fn diag(
     rope: &Rope,
     range: iam_syntax::TextRange,
     rule: &'static Rule,
     message: String,
     enc: PositionEncoding,
-) -> lsp::Diagnostic {
-    lsp::Diagnostic {
+    config: &Config,
+) -> Option<lsp::Diagnostic> {
+    let severity = match config.rule_setting(rule) {
+        Some(RuleSetting::Off) => return None,
+        Some(RuleSetting::Severity(s)) => s,
+        None => rule.severity,
+    };
+    Some(lsp::Diagnostic {
         range: encoding::range(rope, range, enc),
-        severity: Some(crate::convert::severity(rule.severity)),
+        severity: Some(crate::convert::severity(severity)),
         code: Some(NumberOrString::String(rule.code.to_owned())),
         source: Some(SOURCE.to_owned()),
         message: format!("{message} ({})", rule.name),
         ..lsp::Diagnostic::default()
-    }
+    })
 }
 
-/// Diagnostics for an open tests file: one per failing or malformed test.
+/// Diagnostics for an open tests file: one per failing or malformed test, as the project
+/// configuration sets the T rules.
 #[must_use]
 pub fn diagnostics(
     tests_uri: &Uri,
     tests_text: &str,
     ws: &dyn Workspace,
     enc: PositionEncoding,
+    config: &Config,
 ) -> Option<Vec<lsp::Diagnostic>> {
     let rope = Rope::from_str(tests_text);
     let outcomes = match outcomes(tests_uri, tests_text, ws) {
         Ok(o) => o,
         Err(message) => {
-            return Some(vec![diag(
-                &rope,
-                iam_syntax::TextRange::new(0, 0),
-                &TEST_INVALID,
-                message,
-                enc,
-            )]);
+            return Some(
+                diag(
+                    &rope,
+                    iam_syntax::TextRange::new(0, 0),
+                    &TEST_INVALID,
+                    message,
+                    enc,
+                    config,
+                )
+                .into_iter()
+                .collect(),
+            );
         }
     };
     let mut out = Vec::new();
     for o in &outcomes {
         if let Some((message, range)) = &o.error {
-            out.push(diag(
+            out.extend(diag(
                 &rope,
                 *range,
                 &TEST_INVALID,
                 format!("test `{}`: {message}", o.name),
                 enc,
+                config,
             ));
         } else if !o.passed() {
             let expected = o.expected.map_or("?", |d| d.as_str());
             let actual = o.actual.map_or("?", |d| d.as_str());
-            out.push(diag(
+            out.extend(diag(
                 &rope,
                 o.name_range,
                 &TEST_FAILED,
@@ -124,6 +124,7 @@ pub fn diagnostics(
                     o.explanation.trim_end()
                 ),
                 enc,
+                config,
             ));
         }
     }

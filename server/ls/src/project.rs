@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use iam_analysis::PolicyType;
-use iam_analysis::config::{Config, FILE_NAME, Suppression, parse_sidecar};
+use iam_validate::PolicyType;
+use iam_validate::config::{Config, FILE_NAME, Suppression, parse_sidecar};
 
 #[derive(Debug, Default)]
 pub struct Project {

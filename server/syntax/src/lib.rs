@@ -5,6 +5,7 @@
 //! It knows nothing about IAM. See `docs/architecture.md`.
 
 mod ast;
+mod escape;
 mod lexer;
 mod line_index;
 mod parser;
@@ -12,6 +13,7 @@ mod text_range;
 mod tree;
 
 pub use ast::{Array, Member, Object, Scalar, StringLit, Value, decode_string};
+pub use escape::{escape_string, quote_string};
 pub use lexer::{Token, TokenKind};
 pub use line_index::{LineCol, LineIndex};
 pub use parser::MAX_DEPTH;

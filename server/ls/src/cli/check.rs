@@ -4,8 +4,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use iam_analysis::{Analysis, Options, PolicyType, Severity, TypeSource};
 use iam_syntax::{LineIndex, TextRange};
+use iam_validate::{Analysis, Options, PolicyType, Severity, TypeSource};
 use serde_json::json;
 
 use crate::config::{self, Settings};
@@ -17,29 +17,12 @@ pub enum Format {
     Sarif,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum PolicyTypeArg {
-    Identity,
-    Resource,
-    Trust,
-    Scp,
-    Rcp,
-    Boundary,
-    Session,
-}
-
-impl From<PolicyTypeArg> for PolicyType {
-    fn from(t: PolicyTypeArg) -> Self {
-        match t {
-            PolicyTypeArg::Identity => Self::Identity,
-            PolicyTypeArg::Resource => Self::Resource,
-            PolicyTypeArg::Trust => Self::Trust,
-            PolicyTypeArg::Scp => Self::Scp,
-            PolicyTypeArg::Rcp => Self::Rcp,
-            PolicyTypeArg::Boundary => Self::Boundary,
-            PolicyTypeArg::Session => Self::Session,
-        }
-    }
+/// A clap parser for `--policy-type`: the names of [`PolicyType`], listed in `--help`.
+#[must_use]
+pub fn policy_type_parser() -> impl clap::builder::TypedValueParser<Value = PolicyType> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(PolicyType::ALL.map(PolicyType::as_str))
+        .map(|s| PolicyType::parse(&s).unwrap_or_default())
 }
 
 #[derive(Clone, Debug, clap::Args)]
@@ -48,8 +31,8 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// Policy type of every file (default: inferred per file and shown in the output).
-    #[arg(long, value_enum)]
-    pub policy_type: Option<PolicyTypeArg>,
+    #[arg(long, value_parser = policy_type_parser())]
+    pub policy_type: Option<PolicyType>,
     /// Accept comments and trailing commas.
     #[arg(long)]
     pub lenient: bool,
@@ -124,8 +107,7 @@ fn io_message(e: &std::io::Error) -> String {
     }
 }
 
-/// Largest file `check` reads; larger ones are refused with a message.
-pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+pub use crate::workspace::MAX_FILE_BYTES;
 
 fn check_file(
     path: &Path,
@@ -169,7 +151,7 @@ fn check_file(
             if options.policy_type.is_none() {
                 options.policy_type = project.policy_type;
             }
-            let analysis = iam_analysis::analyze_with_config(
+            let analysis = iam_validate::analyze_with_config(
                 &text,
                 &options,
                 &project.config,
@@ -192,7 +174,7 @@ pub fn check_paths(args: &CheckArgs) -> Vec<FileReport> {
     let mut reports = Vec::new();
     let files = collect(&args.paths, &mut reports);
     let options = Options {
-        policy_type: args.policy_type.map(Into::into),
+        policy_type: args.policy_type,
         lenient: args.lenient,
     };
     let settings = Settings::default();
@@ -416,7 +398,7 @@ fn sarif_level(s: Severity) -> &'static str {
 }
 
 fn write_sarif(reports: &[FileReport], out: &mut dyn Write) -> std::io::Result<()> {
-    let rules: Vec<serde_json::Value> = iam_analysis::diagnostic::rules::ALL
+    let rules: Vec<serde_json::Value> = iam_policy::diagnostic::rules::ALL
         .iter()
         .map(|r| {
             json!({

@@ -1,11 +1,11 @@
 //! `iam-policy-ls simulate`: evaluate one request against a set of policy files with the embedded
-//! evaluator (`iam_analysis::evaluate`) and print the decision with its explanation.
+//! evaluator (`iam_eval`) and print the decision with its explanation.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use iam_analysis::evaluate::{PolicyKind, PolicySet, Request, evaluate};
-use iam_analysis::model::Policy;
+use iam_eval::{PolicySet, PolicyType, Request, evaluate};
+use iam_policy::model::Policy;
 use iam_syntax::{LineIndex, TextRange};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -90,7 +90,7 @@ pub(crate) fn read(path: &Path) -> Result<String, String> {
 /// Reads and parses a policy file; a syntax error is bad input.
 fn load_policy(path: &Path) -> Result<Policy, String> {
     let text = read(path)?;
-    let parsed = iam_analysis::parse_policy(&text);
+    let parsed = iam_policy::parse_policy(&text);
     if let Some(e) = parsed.parse.errors().first() {
         return Err(located(
             path,
@@ -152,28 +152,28 @@ pub fn run(args: &SimulateArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 
 }
 
 fn simulate(args: &SimulateArgs) -> Result<String, String> {
-    let mut files: Vec<(PolicyKind, &Path)> = Vec::new();
+    let mut files: Vec<(PolicyType, &Path)> = Vec::new();
     files.extend(
         args.policies
             .iter()
-            .map(|p| (PolicyKind::Identity, p.as_path())),
+            .map(|p| (PolicyType::Identity, p.as_path())),
     );
     files.extend(
         args.resource_policy
             .iter()
-            .map(|p| (PolicyKind::Resource, p.as_path())),
+            .map(|p| (PolicyType::Resource, p.as_path())),
     );
     files.extend(
         args.boundary
             .iter()
-            .map(|p| (PolicyKind::PermissionsBoundary, p.as_path())),
+            .map(|p| (PolicyType::Boundary, p.as_path())),
     );
-    files.extend(args.scps.iter().map(|p| (PolicyKind::Scp, p.as_path())));
-    files.extend(args.rcps.iter().map(|p| (PolicyKind::Rcp, p.as_path())));
+    files.extend(args.scps.iter().map(|p| (PolicyType::Scp, p.as_path())));
+    files.extend(args.rcps.iter().map(|p| (PolicyType::Rcp, p.as_path())));
     files.extend(
         args.session_policy
             .iter()
-            .map(|p| (PolicyKind::Session, p.as_path())),
+            .map(|p| (PolicyType::Session, p.as_path())),
     );
     if files.is_empty() {
         return Err(

@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use iam_analysis::evaluate::run_sidecar_tests_checked;
+use iam_eval::run_sidecar_tests_checked;
 
 use super::simulate::{located, read};
 

@@ -1,11 +1,11 @@
 //! `textDocument/codeAction`: quick fixes from diagnostics and refactorings, from
-//! `iam_analysis::ide::code_actions`.
+//! `iam_ide::code_actions`.
 
 #![allow(clippy::needless_pass_by_value)]
 
 use std::collections::HashMap;
 
-use iam_analysis::ide::{self, CodeActionKind};
+use iam_ide::{self as ide, CodeActionKind};
 use tower_lsp_server::ls_types as lsp;
 
 use super::Snapshot;
@@ -91,4 +91,14 @@ pub fn code_action(s: &Snapshot, params: lsp::CodeActionParams) -> Option<lsp::C
         })
         .collect();
     Some(out)
+}
+
+impl super::SnapshotRequest for lsp::request::CodeActionRequest {
+    fn uri(p: &Self::Params) -> &tower_lsp_server::ls_types::Uri {
+        &p.text_document.uri
+    }
+
+    fn run(s: &Snapshot, p: Self::Params) -> Self::Result {
+        code_action(s, p)
+    }
 }

@@ -8,7 +8,7 @@
 //! or the two positional arguments `uri, request`. The result is the evaluator's JSON
 //! explanation, whose `decision` is `Allow`, `ExplicitDeny` or `ImplicitDeny`.
 
-use iam_analysis::evaluate::{PolicyKind, PolicySet, Request, evaluate};
+use iam_eval::{PolicySet, PolicyType, Request, evaluate};
 use serde_json::Value;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::{self as lsp, Uri};
@@ -40,14 +40,14 @@ pub fn execute(params: lsp::ExecuteCommandParams, ws: &dyn Workspace) -> Result<
 fn load(
     uri_text: &str,
     ws: &dyn Workspace,
-) -> std::result::Result<iam_analysis::model::Policy, String> {
+) -> std::result::Result<iam_policy::model::Policy, String> {
     let uri: Uri = uri_text
         .parse()
         .map_err(|_| format!("`{uri_text}` is not a URI"))?;
     let text = ws.text(&uri).ok_or_else(|| {
         format!("cannot read `{uri_text}`: it is neither open nor a readable file")
     })?;
-    let parsed = iam_analysis::parse_policy(&text);
+    let parsed = iam_policy::parse_policy(&text);
     if let Some(e) = parsed.parse.errors().first() {
         let idx = iam_syntax::LineIndex::new(&text);
         let lc = idx.line_col_utf16(&text, e.range.start);
@@ -61,11 +61,11 @@ fn load(
     Ok(parsed.policy)
 }
 
-fn kind(v: Option<&Value>) -> std::result::Result<PolicyKind, String> {
+fn kind(v: Option<&Value>) -> std::result::Result<PolicyType, String> {
     match v {
-        None | Some(Value::Null) => Ok(PolicyKind::Identity),
+        None | Some(Value::Null) => Ok(PolicyType::Identity),
         Some(Value::String(s)) => {
-            PolicyKind::parse(s).ok_or_else(|| format!("unknown policy type `{s}`"))
+            PolicyType::parse(s).ok_or_else(|| format!("unknown policy type `{s}`"))
         }
         Some(other) => Err(format!("`policyType` must be a string, found {other}")),
     }
@@ -82,7 +82,7 @@ fn simulate(args: &[Value], ws: &dyn Workspace) -> std::result::Result<Value, St
             kind(o.get("policyType"))?,
             o.get("extraPolicies").cloned(),
         ),
-        [Value::String(uri), request] => (uri.clone(), request.clone(), PolicyKind::Identity, None),
+        [Value::String(uri), request] => (uri.clone(), request.clone(), PolicyType::Identity, None),
         _ => {
             return Err(
                 "expected one argument `{\"uri\": ..., \"request\": {...}}` or `uri, request`"

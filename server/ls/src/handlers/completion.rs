@@ -1,4 +1,4 @@
-//! `textDocument/completion`: converts `iam_analysis::ide::complete` to LSP.
+//! `textDocument/completion`: converts `iam_ide::complete` to LSP.
 //!
 //! Long lists (every service prefix, every action of a service) carry no documentation: each
 //! item's Markdown is sent on `completionItem/resolve`, when the editor shows that item. This
@@ -6,7 +6,7 @@
 
 #![allow(clippy::needless_pass_by_value)]
 
-use iam_analysis::ide::{self, CompletionKind};
+use iam_ide::{self as ide, CompletionKind};
 use serde_json::json;
 use tower_lsp_server::ls_types as lsp;
 
@@ -148,4 +148,14 @@ pub fn resolve(
         item.documentation = markdown(found.documentation);
     }
     item
+}
+
+impl super::SnapshotRequest for lsp::request::Completion {
+    fn uri(p: &Self::Params) -> &tower_lsp_server::ls_types::Uri {
+        &p.text_document_position.text_document.uri
+    }
+
+    fn run(s: &Snapshot, p: Self::Params) -> Self::Result {
+        completion(s, p)
+    }
 }

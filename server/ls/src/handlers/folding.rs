@@ -2,7 +2,7 @@
 
 #![allow(clippy::needless_pass_by_value)]
 
-use iam_analysis::ide::{self, FoldKind};
+use iam_ide::{self as ide, FoldKind};
 use tower_lsp_server::ls_types as lsp;
 
 use super::Snapshot;
@@ -43,4 +43,14 @@ pub fn folding_range(
             })
             .collect(),
     )
+}
+
+impl super::SnapshotRequest for lsp::request::FoldingRangeRequest {
+    fn uri(p: &Self::Params) -> &tower_lsp_server::ls_types::Uri {
+        &p.text_document.uri
+    }
+
+    fn run(s: &Snapshot, p: Self::Params) -> Self::Result {
+        folding_range(s, p)
+    }
 }

@@ -1,10 +1,10 @@
-//! `textDocument/formatting` and `rangeFormatting`: `iam_analysis::ide::format`, indented as
+//! `textDocument/formatting` and `rangeFormatting`: `iam_ide::format`, indented as
 //! the client asks (`tabSize`, `insertSpaces`, `insertFinalNewline`).
 
 #![allow(clippy::needless_pass_by_value)]
 
-use iam_analysis::TextEdit;
-use iam_analysis::ide::{self, FormatOptions};
+use iam_ide::{self as ide, FormatOptions};
+use iam_validate::TextEdit;
 use tower_lsp_server::ls_types::{self as lsp, OneOf};
 
 use super::Snapshot;
@@ -61,4 +61,24 @@ pub fn range_formatting(
     let range = iam_syntax::TextRange::new(start.min(end), end.max(start));
     let edits = ide::format_range(&s.analysis.parse, range, &options(&params.options))?;
     Some(convert(s, edits))
+}
+
+impl super::SnapshotRequest for lsp::request::Formatting {
+    fn uri(p: &Self::Params) -> &tower_lsp_server::ls_types::Uri {
+        &p.text_document.uri
+    }
+
+    fn run(s: &Snapshot, p: Self::Params) -> Self::Result {
+        formatting(s, p)
+    }
+}
+
+impl super::SnapshotRequest for lsp::request::RangeFormatting {
+    fn uri(p: &Self::Params) -> &tower_lsp_server::ls_types::Uri {
+        &p.text_document.uri
+    }
+
+    fn run(s: &Snapshot, p: Self::Params) -> Self::Result {
+        range_formatting(s, p)
+    }
 }

@@ -1,4 +1,4 @@
-//! `textDocument/hover`: converts `iam_analysis::ide::hover` to LSP.
+//! `textDocument/hover`: converts `iam_ide::hover` to LSP.
 
 #![allow(clippy::needless_pass_by_value)]
 
@@ -15,7 +15,7 @@ pub fn capability() -> Option<lsp::HoverProviderCapability> {
 #[must_use]
 pub fn hover(s: &Snapshot, params: lsp::HoverParams) -> Option<lsp::Hover> {
     let offset = s.offset(params.text_document_position_params.position);
-    let h = iam_analysis::ide::hover(&s.analysis, offset)?;
+    let h = iam_ide::hover(&s.analysis, offset)?;
     Some(lsp::Hover {
         contents: lsp::HoverContents::Markup(lsp::MarkupContent {
             kind: lsp::MarkupKind::Markdown,
@@ -23,4 +23,14 @@ pub fn hover(s: &Snapshot, params: lsp::HoverParams) -> Option<lsp::Hover> {
         }),
         range: Some(s.range(h.range)),
     })
+}
+
+impl super::SnapshotRequest for lsp::request::HoverRequest {
+    fn uri(p: &Self::Params) -> &tower_lsp_server::ls_types::Uri {
+        &p.text_document_position_params.text_document.uri
+    }
+
+    fn run(s: &Snapshot, p: Self::Params) -> Self::Result {
+        hover(s, p)
+    }
 }

@@ -2,7 +2,7 @@
 
 #![allow(clippy::needless_pass_by_value)]
 
-use iam_analysis::ide;
+use iam_ide as ide;
 use tower_lsp_server::ls_types::{self as lsp, OneOf};
 
 use super::Snapshot;
@@ -39,4 +39,14 @@ pub fn inlay_hint(s: &Snapshot, params: lsp::InlayHintParams) -> Option<Vec<lsp:
             })
             .collect(),
     )
+}
+
+impl super::SnapshotRequest for lsp::request::InlayHintRequest {
+    fn uri(p: &Self::Params) -> &tower_lsp_server::ls_types::Uri {
+        &p.text_document.uri
+    }
+
+    fn run(s: &Snapshot, p: Self::Params) -> Self::Result {
+        inlay_hint(s, p)
+    }
 }

@@ -16,12 +16,24 @@ pub mod symbols;
 
 use std::sync::Arc;
 
-use iam_analysis::Analysis;
+use iam_validate::Analysis;
 use ropey::Rope;
+use tower_lsp_server::ls_types::request::Request;
 use tower_lsp_server::ls_types::{Position, Uri};
 
 use crate::config::Settings;
 use crate::encoding::{self, PositionEncoding};
+
+/// A request answered from the snapshot of one document: the handler says which document the
+/// request names and computes the answer; the server's generic dispatch does the rest (finding
+/// the snapshot, the empty answer when there is none, the panic guard). Adding such a request
+/// is one `impl` in the feature's file and one line in the server.
+pub trait SnapshotRequest: Request<Result: Default> {
+    /// The document the request is about.
+    fn uri(params: &Self::Params) -> &Uri;
+    /// The answer for the document at `snapshot`'s version.
+    fn run(snapshot: &Snapshot, params: Self::Params) -> Self::Result;
+}
 
 /// An open policy document at one version, with everything a handler needs.
 #[derive(Clone, Debug)]

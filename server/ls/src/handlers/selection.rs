@@ -21,7 +21,7 @@ pub fn selection_range(
     params: lsp::SelectionRangeParams,
 ) -> Option<Vec<lsp::SelectionRange>> {
     let offsets: Vec<u32> = params.positions.iter().map(|p| s.offset(*p)).collect();
-    let chains = iam_analysis::ide::selection_ranges(&s.analysis.parse, &offsets);
+    let chains = iam_ide::selection_ranges(&s.analysis.parse, &offsets);
     Some(
         chains
             .into_iter()
@@ -50,4 +50,14 @@ pub fn selection_range(
             })
             .collect(),
     )
+}
+
+impl super::SnapshotRequest for lsp::request::SelectionRangeRequest {
+    fn uri(p: &Self::Params) -> &tower_lsp_server::ls_types::Uri {
+        &p.text_document.uri
+    }
+
+    fn run(s: &Snapshot, p: Self::Params) -> Self::Result {
+        selection_range(s, p)
+    }
 }

@@ -2,7 +2,7 @@
 
 #![allow(clippy::needless_pass_by_value)]
 
-use iam_analysis::ide::{self, Symbol, SymbolKind};
+use iam_ide::{self as ide, Symbol, SymbolKind};
 use tower_lsp_server::ls_types::{self as lsp, OneOf};
 
 use super::Snapshot;
@@ -51,4 +51,14 @@ pub fn document_symbol(
     Some(lsp::DocumentSymbolResponse::Nested(
         syms.into_iter().map(|x| convert(s, x)).collect(),
     ))
+}
+
+impl super::SnapshotRequest for lsp::request::DocumentSymbolRequest {
+    fn uri(p: &Self::Params) -> &tower_lsp_server::ls_types::Uri {
+        &p.text_document.uri
+    }
+
+    fn run(s: &Snapshot, p: Self::Params) -> Self::Result {
+        document_symbol(s, p)
+    }
 }

@@ -1,0 +1,13 @@
+//! The integration tests of the server and the command line, one binary (each test binary links
+//! the whole catalog, so one binary links it once).
+
+#![allow(clippy::unwrap_used, clippy::missing_panics_doc)]
+
+mod abuse;
+mod cli;
+mod common;
+mod ide_e2e;
+mod lifecycle;
+mod pathological;
+mod policy_tests_e2e;
+mod stdio;

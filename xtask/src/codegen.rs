@@ -1,0 +1,215 @@
+//! `cargo xtask codegen [--check]`: the files derived from the code and the project's data,
+//! written from their sources instead of retyped by hand.
+//!
+//! - `docs/diagnostics.md`: the rule tables and examples of every group, from the rule registry
+//!   (`iam_policy::diagnostic::rules`) and the rule documentation
+//!   (`iam_policy::diagnostic::docs`), between `<!-- codegen:NAME -->` and `<!-- /codegen:NAME -->`.
+//! - `server/ide/src/completion/popular.rs`: the services offered first when nothing of a prefix
+//!   is typed, counted from the AWS managed policies in `tests/corpus/managed`.
+//!
+//! With `--check`, nothing is written and the task fails when a committed file differs from what
+//! it would write (CI runs it).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use iam_policy::diagnostic::docs::{FixSafety, RULE_DOCS};
+use iam_policy::diagnostic::rules;
+
+pub const USAGE: &str = "cargo xtask codegen [--check]";
+
+/// The groups of `docs/diagnostics.md`, by the letter of their codes.
+const GROUPS: &[(char, &str)] = &[
+    ('A', "syntax and grammar"),
+    ('B', "actions"),
+    ('C', "resources and ARNs"),
+    ('D', "conditions and policy variables"),
+    ('E', "principals"),
+    ('F', "policy-type rules"),
+    ('G', "security warnings"),
+    ('H', "evaluator-driven"),
+    ('I', "host documents (templates)"),
+    ('T', "policy tests"),
+];
+
+/// How many services `POPULAR_SERVICES` holds.
+const POPULAR: usize = 30;
+
+pub fn run(args: &[String]) -> anyhow::Result<()> {
+    let check = match args {
+        [] => false,
+        [a] if a == "--check" => true,
+        _ => bail!("usage: {USAGE}"),
+    };
+    let root = workspace_root();
+    let outputs: Vec<(PathBuf, String)> = vec![
+        {
+            let path = root.join("docs/diagnostics.md");
+            let old = std::fs::read_to_string(&path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            let new = diagnostics_md(&old)?;
+            (path, new)
+        },
+        (
+            root.join("server/ide/src/completion/popular.rs"),
+            popular_rs(&root.join("tests/corpus/managed/policies"))?,
+        ),
+    ];
+    let mut stale = Vec::new();
+    for (path, text) in outputs {
+        let old = std::fs::read_to_string(&path).unwrap_or_default();
+        if old == text {
+            continue;
+        }
+        if check {
+            stale.push(path.display().to_string());
+        } else {
+            write_atomically(&path, &text)?;
+            #[allow(clippy::print_stderr)]
+            {
+                eprintln!("wrote {}", path.display());
+            }
+        }
+    }
+    if !stale.is_empty() {
+        bail!(
+            "out of date (run `cargo xtask codegen` and commit): {}",
+            stale.join(", ")
+        );
+    }
+    Ok(())
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
+    let tmp = path.with_extension("codegen-tmp");
+    std::fs::write(&tmp, text).with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("renaming to {}", path.display()))
+}
+
+/// Replaces the text between `<!-- codegen:NAME -->` and `<!-- /codegen:NAME -->`.
+fn replace_block(text: &str, name: &str, content: &str) -> anyhow::Result<String> {
+    let open = format!("<!-- codegen:{name} -->\n");
+    let close = format!("<!-- /codegen:{name} -->");
+    let start = text
+        .find(&open)
+        .with_context(|| format!("no `{}` marker", open.trim()))?
+        + open.len();
+    let end = text[start..]
+        .find(&close)
+        .with_context(|| format!("no `{close}` marker"))?
+        + start;
+    Ok(format!("{}{content}{}", &text[..start], &text[end..]))
+}
+
+/// The rule tables of `docs/diagnostics.md`.
+fn diagnostics_md(old: &str) -> anyhow::Result<String> {
+    let docs: BTreeMap<&str, _> = RULE_DOCS.iter().map(|d| (d.code, d)).collect();
+    let mut text = old.to_owned();
+    let mut counts = String::from("| group | rules |\n|---|---|\n");
+    let mut total = 0;
+    for (letter, title) in GROUPS {
+        let group: Vec<_> = rules::ALL
+            .iter()
+            .filter(|r| r.code.starts_with(*letter))
+            .collect();
+        if group.is_empty() {
+            continue;
+        }
+        total += group.len();
+        let _ = writeln!(counts, "| {letter} {title} | {} |", group.len());
+        let mut table = String::from(
+            "| code | name | severity | Access Analyzer | quick fix | what it finds |\n|---|---|---|---|---|---|\n",
+        );
+        let mut examples = String::from("### Examples\n");
+        for r in &group {
+            let doc = docs
+                .get(r.code)
+                .with_context(|| format!("rule {} has no documentation in RULE_DOCS", r.code))?;
+            let fix = match doc.fix {
+                FixSafety::None => "-",
+                FixSafety::Safe => "safe",
+                FixSafety::Unsafe => "unsafe",
+            };
+            let _ = writeln!(
+                table,
+                "| `{}` | {} | {} | {} | {fix} | {} |",
+                r.code,
+                r.name,
+                r.severity.as_str(),
+                r.access_analyzer.unwrap_or("-"),
+                r.summary
+            );
+            let _ = write!(
+                examples,
+                "\n`{}` {}\n- bad: {}\n- good: {}\n",
+                r.code, r.name, doc.bad, doc.good
+            );
+        }
+        text = replace_block(
+            &text,
+            &format!("rules-{letter}"),
+            &format!("{table}\n{examples}"),
+        )?;
+    }
+    let _ = writeln!(counts, "| total | {total} |");
+    text = replace_block(&text, "rule-counts", &counts)?;
+    for code in docs.keys() {
+        if !rules::ALL.iter().any(|r| r.code == *code) {
+            bail!("RULE_DOCS documents {code}, which is not in the registry");
+        }
+    }
+    Ok(text)
+}
+
+/// `POPULAR_SERVICES`: the services named by the most managed policies (in `Action` or
+/// `NotAction`; each policy counts once per service), most used first, ties by name.
+fn popular_rs(dir: &Path) -> anyhow::Result<String> {
+    let mut uses: BTreeMap<String, usize> = BTreeMap::new();
+    let mut files = 0;
+    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let path = entry?.path();
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        files += 1;
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        let policy = iam_policy::parse_policy(&text).policy;
+        let named: BTreeSet<String> = policy
+            .statements
+            .iter()
+            .flat_map(|st| [&st.action, &st.not_action])
+            .flatten()
+            .flat_map(|l| &l.items)
+            .filter_map(|i| i.value.split_once(':'))
+            .map(|(p, _)| p.to_ascii_lowercase())
+            .filter(|p| !p.contains(['*', '?']))
+            .collect();
+        for p in named {
+            *uses.entry(p).or_default() += 1;
+        }
+    }
+    let mut ranked: Vec<(String, usize)> = uses.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let mut out = format!(
+        "//! Generated by `cargo xtask codegen` from the {files} AWS managed policies in\n\
+         //! `tests/corpus/managed`: do not edit.\n\n\
+         /// The services offered when nothing of a prefix is typed yet: the {POPULAR} named by the\n\
+         /// most AWS managed policies (number of policies whose `Action` or `NotAction` names the\n\
+         /// prefix), most used first. Typing one character lists every prefix that starts with it.\n\
+         pub const POPULAR_SERVICES: [&str; {POPULAR}] = [\n"
+    );
+    for (p, _) in ranked.iter().take(POPULAR) {
+        let _ = writeln!(out, "    \"{p}\",");
+    }
+    out.push_str("];\n");
+    Ok(out)
+}
