@@ -74,6 +74,12 @@ impl Service {
         })
     }
 
+    /// The service's decoded record as the generator wrote it (the generator
+    /// reads it to carry data over into an updated catalog).
+    pub fn data(&self) -> &ServiceData {
+        &self.body().data
+    }
+
     /// Service prefix (`ecs`).
     pub fn prefix(&self) -> &str {
         &self.prefix

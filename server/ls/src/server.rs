@@ -523,6 +523,17 @@ impl LanguageServer for Backend {
             })
             .collect();
         roots.dedup();
+        if let Some(p) = &settings.catalog_path {
+            // Resolved against the first workspace folder when relative; loaded on first use.
+            let path = std::path::PathBuf::from(p);
+            let path = match roots.first() {
+                Some(root) if path.is_relative() => root.join(path),
+                _ => path,
+            };
+            if !crate::catalog_choice::install(Some(path), None) {
+                tracing::warn!("catalogPath ignored: the catalog is already in use");
+            }
+        }
         if let Ok(mut s) = self.state.write() {
             s.roots = roots;
             s.encoding = enc;
@@ -538,6 +549,23 @@ impl LanguageServer for Backend {
             }),
             offset_encoding: None,
         })
+    }
+
+    async fn initialized(&self, _: lsp::InitializedParams) {
+        // After the `initialize` answer, so start-up does not wait for the catalog to load.
+        let warn_after = self
+            .state
+            .read()
+            .map(|s| s.settings.catalog_warn_after_days)
+            .unwrap_or(crate::config::DEFAULT_CATALOG_WARN_AFTER_DAYS);
+        for (kind, text) in crate::catalog_choice::startup_messages(warn_after) {
+            let kind = if kind {
+                lsp::MessageType::WARNING
+            } else {
+                lsp::MessageType::INFO
+            };
+            self.client.show_message(kind, text).await;
+        }
     }
 
     async fn shutdown(&self) -> Result<()> {

@@ -21,6 +21,8 @@ pub(crate) mod resources;
 mod security;
 mod types;
 
+pub(crate) use actions::newer_action_note;
+
 use iam_catalog::{ActionRef, catalog};
 use iam_syntax::{Parse, TextRange};
 
