@@ -232,9 +232,8 @@ pub fn run(
             });
         }
         drop(tx);
-        let mut done = 0;
-        for (i, r) in rx {
-            done += 1;
+        for (n, (i, r)) in rx.into_iter().enumerate() {
+            let done = n + 1;
             if let Some(slot) = results.get_mut(i) {
                 *slot = Some(r);
             }

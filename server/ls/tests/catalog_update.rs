@@ -127,22 +127,13 @@ fn serve_one(conn: TcpStream, fault: Fault, reqs: &Mutex<Vec<Request>>, stop: &A
         .trim_end_matches(".json")
         .to_string();
     let mut conn = conn;
-    let respond = |conn: &mut TcpStream, status: &str, body: &[u8], extra: &str| {
-        let head = format!(
-            "HTTP/1.1 {status}\r\nContent-Length: {}\r\nContent-Type: application/json\r\nConnection: close\r\n{extra}\r\n",
-            body.len()
-        );
-        let _ = conn.write_all(head.as_bytes());
-        let _ = conn.write_all(body);
-        let _ = conn.flush();
-    };
     if path == "/" {
         if fault == Fault::ListingNotJson {
             respond(&mut conn, "200 OK", b"<html>maintenance</html>", "");
             return;
         }
         let body = std::fs::read(mirror_dir().join("index.json")).unwrap();
-        return respond_cached(&mut conn, &headers, &body, &respond);
+        return respond_cached(&mut conn, &headers, &body);
     }
     match fault {
         Fault::NotFound(s) if s == service => return respond(&mut conn, "404 Not Found", b"", ""),
@@ -165,15 +156,20 @@ fn serve_one(conn: TcpStream, fault: Fault, reqs: &Mutex<Vec<Request>>, stop: &A
     if matches!(fault, Fault::Truncate(s) if s == service) {
         return respond(&mut conn, "200 OK", &body[..body.len() / 2], "");
     }
-    respond_cached(&mut conn, &headers, &body, &respond);
+    respond_cached(&mut conn, &headers, &body);
 }
 
-fn respond_cached(
-    conn: &mut TcpStream,
-    headers: &[(String, String)],
-    body: &[u8],
-    respond: &dyn Fn(&mut TcpStream, &str, &[u8], &str),
-) {
+fn respond(conn: &mut TcpStream, status: &str, body: &[u8], extra: &str) {
+    let head = format!(
+        "HTTP/1.1 {status}\r\nContent-Length: {}\r\nContent-Type: application/json\r\nConnection: close\r\n{extra}\r\n",
+        body.len()
+    );
+    let _ = conn.write_all(head.as_bytes());
+    let _ = conn.write_all(body);
+    let _ = conn.flush();
+}
+
+fn respond_cached(conn: &mut TcpStream, headers: &[(String, String)], body: &[u8]) {
     let tag = etag(body);
     if headers
         .iter()
