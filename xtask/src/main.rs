@@ -13,8 +13,11 @@ fn main() -> ExitCode {
         Some("bench-lsp") => bench_lsp::parse_args(&args[1..]).and_then(|o| bench_lsp::run(&o)),
         Some("codegen") => codegen::run(&args[1..]),
         _ => Err(anyhow::anyhow!(
-            "tasks: catalog, bench-lsp, codegen\n{}\n{}\n{}",
-            xtask::catalog::USAGE,
+            "tasks: catalog, bench-lsp, codegen
+{}
+{}
+{}",
+            iam_catalog_gen::USAGE,
             bench_lsp::USAGE,
             codegen::USAGE
         )),
@@ -33,8 +36,8 @@ fn main() -> ExitCode {
 
 fn run_catalog(args: &[String]) -> anyhow::Result<()> {
     use anyhow::Context;
-    let (opts, out, check) = xtask::catalog::parse_args(args)?;
-    let text = xtask::catalog::generate(&opts)?;
+    let (opts, out, check) = iam_catalog_gen::parse_args(args)?;
+    let text = iam_catalog_gen::generate(&opts)?;
     if check {
         let old = std::fs::read_to_string(&out).unwrap_or_default();
         if old != text {

@@ -32,7 +32,12 @@ export function serverSettings(): { iamPolicy: Record<string, unknown> } {
     policyTypes: cfg.get<Record<string, string>>("policyTypes", {}),
     logLevel: cfg.get<string>("logLevel", "info"),
     inlayHints: { enable: cfg.get<boolean>("inlayHints.enable", true) },
+    catalogWarnAfterDays: cfg.get<number>("catalogWarnAfterDays", 60),
   };
+  const catalogPath = cfg.get<string | null>("catalogPath", null);
+  if (typeof catalogPath === "string" && catalogPath.trim() !== "") {
+    s.catalogPath = catalogPath;
+  }
   // `policyGlobs` replaces the server's defaults: send it only when the user set it.
   const globs = cfg.get<string[] | null>("policyGlobs", null);
   if (Array.isArray(globs)) {

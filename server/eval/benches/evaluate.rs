@@ -1,6 +1,6 @@
 //! Criterion benchmark: one request against a ~6 KB identity policy (target: under 10 µs).
 //!
-//! Run: `cargo bench -p iam-analysis --bench evaluate`
+//! Run: `cargo bench -p iam-eval --bench evaluate`
 
 use std::fmt::Write as _;
 use std::hint::black_box;

@@ -1,7 +1,7 @@
 //! IDE feature benchmarks on a ~6 KB policy: completion at several cursor contexts, hover on an
 //! action, a pattern, an ARN and a condition key. Target: p99 < 1 ms per request.
 //!
-//! Run: `cargo bench -p iam-analysis --bench ide`
+//! Run: `cargo bench -p iam-ide --bench ide`
 
 #![allow(clippy::print_stderr)] // a benchmark reports its percentiles on stderr
 #![allow(clippy::unwrap_used, clippy::missing_panics_doc)]

@@ -214,9 +214,10 @@ fn action_or_pattern(value: &str, _stmt: Option<&Statement>) -> Option<String> {
                 let (p, _) = value.split_once(':')?;
                 cat.service(p).map(|s| {
                     format!(
-                        "`{value}` is not an action of {} (`{}`) in the catalog.{}",
+                        "`{value}` is not an action of {} (`{}`) in the catalog ({}).{}",
                         s.name(),
                         s.prefix(),
+                        crate::validate::newer_action_note(cat, false),
                         catalog_footer()
                     )
                 })

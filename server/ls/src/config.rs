@@ -28,6 +28,10 @@ pub struct RawSettings {
     pub log_level: Option<String>,
     /// Inlay hints: `{"wildcardCounts": true, "notActionCounts": true}`.
     pub inlay_hints: RawInlayHints,
+    /// Catalog file or cache directory to use instead of the newest available (read at start-up).
+    pub catalog_path: Option<String>,
+    /// Days after which an old catalog earns one message at start-up (0: never).
+    pub catalog_warn_after_days: Option<u32>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -59,7 +63,14 @@ pub struct Settings {
     pub log_level: Option<String>,
     /// Problems found in the settings themselves, to show to the user.
     pub problems: Vec<String>,
+    /// `catalogPath`: a catalog file or cache directory forced at start-up.
+    pub catalog_path: Option<String>,
+    /// `catalogWarnAfterDays` (default [`DEFAULT_CATALOG_WARN_AFTER_DAYS`], 0 = never).
+    pub catalog_warn_after_days: u32,
 }
+
+/// Default of `catalogWarnAfterDays`.
+pub const DEFAULT_CATALOG_WARN_AFTER_DAYS: u32 = 60;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -111,6 +122,10 @@ impl Settings {
             },
             log_level: raw.log_level,
             problems,
+            catalog_path: raw.catalog_path.filter(|p| !p.trim().is_empty()),
+            catalog_warn_after_days: raw
+                .catalog_warn_after_days
+                .unwrap_or(DEFAULT_CATALOG_WARN_AFTER_DAYS),
         }
     }
 

@@ -1,5 +1,6 @@
 //! The language server and the command-line interface. The only crate that knows LSP.
 
+pub mod catalog_choice;
 pub mod cli;
 pub mod config;
 pub mod convert;

@@ -7,10 +7,25 @@ use clap::{Parser, Subcommand};
 use iam_policy_ls::cli;
 
 #[derive(Parser)]
-#[command(name = "iam-policy-ls", version = VERSION.as_str(), about = "Language server and checker for AWS IAM policy documents")]
+#[command(
+    name = "iam-policy-ls",
+    about = "Language server and checker for AWS IAM policy documents",
+    disable_version_flag = true
+)]
 struct Cli {
+    /// Print the version and the catalog in use.
+    #[arg(short = 'V', long)]
+    version: bool,
+    /// Use this catalog: a catalog file or a cache directory (default: the newest of the
+    /// updated copy and the embedded catalog).
+    #[arg(long, global = true, value_name = "PATH")]
+    catalog: Option<std::path::PathBuf>,
+    /// Catalog cache directory (default: $IAM_POLICY_LS_CACHE_DIR, else the platform's cache
+    /// folder, e.g. ~/.cache/iam-policy-ls).
+    #[arg(long, global = true, value_name = "DIR")]
+    cache_dir: Option<std::path::PathBuf>,
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 /// Parsed once at start-up, so the size of the largest variant does not matter.
@@ -37,6 +52,11 @@ enum Command {
         /// `ecs:RunTask`, `ecs:Describe*`, `ecs:cluster`, `ecs`, or an ARN.
         input: String,
     },
+    /// Update the AWS catalog from AWS's Service Reference, or show the catalog in use.
+    Catalog {
+        #[command(subcommand)]
+        command: cli::catalog::CatalogCommand,
+    },
 }
 
 /// mimalloc instead of the system allocator: a keystroke on a large document allocates and frees
@@ -44,15 +64,6 @@ enum Command {
 /// that time (docs/performance.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// `--version`: the program's version and the catalog it embeds.
-static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    format!(
-        "{}\ncatalog: {}",
-        env!("CARGO_PKG_VERSION"),
-        iam_catalog::catalog().metadata()
-    )
-});
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -65,7 +76,38 @@ fn main() -> ExitCode {
     };
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
-    let code = match cli.command {
+    // Choose the catalog before anything looks at it (it is loaded on first use).
+    let cache_dir = iam_policy_ls::catalog_choice::cache_dir(cli.cache_dir.clone());
+    iam_policy_ls::catalog_choice::install(cli.catalog.clone(), cache_dir.clone());
+    let Some(command) = cli.command else {
+        if cli.version {
+            let _ = writeln!(
+                stdout.lock(),
+                "iam-policy-ls {}\ncatalog: {}",
+                env!("CARGO_PKG_VERSION"),
+                iam_policy_ls::catalog_choice::describe()
+            );
+            report_catalog_problem(&stderr);
+            return ExitCode::SUCCESS;
+        }
+        let _ = writeln!(
+            stderr.lock(),
+            "error: a command is required (serve, check, simulate, test, explain, catalog); see --help"
+        );
+        return ExitCode::from(2);
+    };
+    let checks = !matches!(command, Command::Serve { .. } | Command::Catalog { .. });
+    if checks {
+        if cli.catalog.is_some() {
+            // A catalog the user named must be usable.
+            if let Some(p) = iam_policy_ls::catalog_choice::take_problem() {
+                let _ = writeln!(stderr.lock(), "error: {p}");
+                return ExitCode::from(2);
+            }
+        }
+        report_catalog_problem(&stderr);
+    }
+    let code = match command {
         Command::Serve { log_file, .. } => {
             iam_policy_ls::logging::init(log_file.as_deref());
             let rt = match tokio::runtime::Builder::new_multi_thread()
@@ -93,6 +135,9 @@ fn main() -> ExitCode {
             cli::simulate::run(&args, &mut stdout.lock(), &mut stderr.lock())
         }
         Command::Test(args) => cli::test_cmd::run(&args, &mut stdout.lock(), &mut stderr.lock()),
+        Command::Catalog { command } => {
+            cli::catalog::run(&command, cache_dir, &mut stdout.lock(), &mut stderr.lock())
+        }
         Command::Explain { input } => match cli::explain::explain(&input, &mut stdout.lock()) {
             Ok(true) => 0,
             Ok(false) => 1,
@@ -103,4 +148,11 @@ fn main() -> ExitCode {
         },
     };
     ExitCode::from(code)
+}
+
+/// An unreadable cache is reported once; the embedded catalog is used.
+fn report_catalog_problem(stderr: &std::io::Stderr) {
+    if let Some(p) = iam_policy_ls::catalog_choice::take_problem() {
+        let _ = writeln!(stderr.lock(), "warning: {p}");
+    }
 }

@@ -2,7 +2,7 @@
 //! after each edit; and of every AWS managed policy in `tests/corpus/managed/policies`.
 //! Target: < 1 ms for the 6 KB policy.
 //!
-//! Run: `cargo bench -p iam-analysis --bench validate`
+//! Run: `cargo bench -p iam-validate --bench validate`
 
 #![allow(clippy::unwrap_used, clippy::missing_panics_doc)]
 

@@ -1,5 +1,6 @@
 //! Command-line subcommands. Output goes to the writers passed in (stdout/stderr in `main`).
 
+pub mod catalog;
 pub mod check;
 pub mod explain;
 pub mod simulate;

@@ -47,6 +47,17 @@ impl Backend {
             })
             .collect();
         roots.dedup();
+        if let Some(p) = &settings.catalog_path {
+            // Resolved against the first workspace folder when relative; loaded on first use.
+            let path = std::path::PathBuf::from(p);
+            let path = match roots.first() {
+                Some(root) if path.is_relative() => root.join(path),
+                _ => path,
+            };
+            if !crate::catalog_choice::install(Some(path), None) {
+                tracing::warn!("catalogPath ignored: the catalog is already in use");
+            }
+        }
         if let Ok(mut s) = self.state.write() {
             s.roots = roots;
             s.encoding = enc;

@@ -218,6 +218,23 @@ impl LanguageServer for Backend {
         Ok(self.initialize_state(&params))
     }
 
+    async fn initialized(&self, _: lsp::InitializedParams) {
+        // After the `initialize` answer, so start-up does not wait for the catalog to load.
+        let warn_after = self
+            .state
+            .read()
+            .map(|s| s.settings.catalog_warn_after_days)
+            .unwrap_or(crate::config::DEFAULT_CATALOG_WARN_AFTER_DAYS);
+        for (kind, text) in crate::catalog_choice::startup_messages(warn_after) {
+            let kind = if kind {
+                lsp::MessageType::WARNING
+            } else {
+                lsp::MessageType::INFO
+            };
+            self.client.show_message(kind, text).await;
+        }
+    }
+
     async fn shutdown(&self) -> Result<()> {
         self.shutdown
             .store(true, std::sync::atomic::Ordering::SeqCst);

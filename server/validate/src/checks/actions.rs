@@ -173,7 +173,10 @@ fn unknown(
     let suggestions = cat.suggest_action(value);
     if let Some(best) = suggestions.first() {
         let fixed = best.full_name();
-        d.message = format!("`{prefix}` has no action `{name}`: did you mean `{fixed}`?");
+        d.message = format!(
+            "`{prefix}` has no action `{name}`: did you mean `{fixed}`? ({})",
+            newer_action_note(cat, false)
+        );
         for (i, s) in suggestions.iter().take(3).enumerate() {
             let full = s.full_name();
             let mut fix = Fix::replace(
@@ -185,9 +188,25 @@ fn unknown(
             d = d.with_fix(fix);
         }
     } else {
-        d.message.push_str(" (if the action is newer than the catalog, add it to `extra-actions` in `.iam-policy-ls.toml`)");
+        d.message = format!(
+            "`{prefix}` has no action `{name}` ({})",
+            newer_action_note(cat, true)
+        );
     }
     out.push(d);
+}
+
+/// What to do when an action may be newer than the catalog: names the catalog's date and the
+/// update command (and, when `extra` is set, the project setting).
+pub(crate) fn newer_action_note(cat: &iam_catalog::Catalog, extra: bool) -> String {
+    let date = &cat.metadata().date;
+    let date = date.get(..10).unwrap_or(date);
+    let tail = if extra {
+        ", or add it to `extra-actions` in `.iam-policy-ls.toml`"
+    } else {
+        ""
+    };
+    format!("catalog of {date}; if the action is newer, run `iam-policy-ls catalog update`{tail}")
 }
 
 /// Duplicates (case-insensitive) and items covered by a wildcard of the same list. Linear in

@@ -22,6 +22,8 @@ pub(crate) mod resources;
 mod security;
 mod types;
 
+pub(crate) use actions::newer_action_note;
+
 use iam_catalog::{ActionRef, catalog};
 use iam_syntax::{Parse, TextRange};
 
@@ -249,9 +251,9 @@ pub(crate) fn supports_key(a: &ActionRef<'static>, key: &str) -> bool {
     })
 }
 
-/// Retired or discontinued service prefix (their actions are warnings, not errors).
+/// Retired service prefix (curated `RETIRED_SERVICES`, in the catalog or not) (their actions are warnings, not errors).
 pub(crate) fn is_retired(prefix: &str) -> bool {
-    catalog().is_retired(prefix) || iam_catalog::discontinued::is_discontinued(prefix)
+    catalog().is_retired(prefix)
 }
 
 /// "statement `Sid`" or "statement 2".

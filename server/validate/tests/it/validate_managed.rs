@@ -2,7 +2,7 @@
 //! `tests/corpus/managed/VERSION`) must produce no error-severity finding except those listed,
 //! with a reviewed reason, in `tests/corpus/managed/expected-errors.txt`.
 //!
-//! Run with `cargo test -p iam-analysis --test validate_managed -- --nocapture` to see the counts
+//! Run with `cargo test -p iam-validate --test it validate_managed -- --nocapture` to see the counts
 //! by rule (copied into `docs/diagnostics.md`).
 
 use std::collections::BTreeMap;

