@@ -131,22 +131,22 @@ pub mod rules {
     rules! {
         SYNTAX_ERROR = "A001", "syntax-error", Error, Some("JSON_SYNTAX_ERROR"), "The document is not valid JSON.";
         DUPLICATE_KEY = "A002", "duplicate-key", Error, None, "A key appears twice in one object; only one of them takes effect.";
-        UNKNOWN_ELEMENT = "A003", "unknown-element", Error, Some("INVALID_ELEMENT"), "An element name that IAM does not know (names are case-sensitive).";
+        UNKNOWN_ELEMENT = "A003", "unknown-element", Error, Some("INVALID_POLICY_ELEMENT"), "An element name that IAM does not know (names are case-sensitive).";
         MISSING_VERSION = "A004", "missing-version", Warning, Some("MISSING_VERSION"), "No `Version`: the policy is read as 2008-10-17 and policy variables are not substituted.";
         INVALID_VERSION = "A005", "invalid-version", Error, Some("INVALID_VERSION"), "`Version` is not `2012-10-17` or `2008-10-17`.";
-        OLD_VERSION = "A006", "old-version", Warning, Some("OLD_VERSION"), "`Version` 2008-10-17 does not support policy variables.";
+        OLD_VERSION = "A006", "old-version", Warning, None, "`Version` 2008-10-17 does not support policy variables.";
         MISSING_STATEMENT = "A007", "missing-statement", Error, Some("MISSING_STATEMENT"), "No `Statement`, or an empty one.";
         MISSING_EFFECT = "A008", "missing-effect", Error, Some("MISSING_EFFECT"), "A statement has no `Effect`.";
-        INVALID_EFFECT = "A009", "invalid-effect", Error, Some("INVALID_EFFECT_VALUE"), "`Effect` is not exactly `Allow` or `Deny`.";
+        INVALID_EFFECT = "A009", "invalid-effect", Error, Some("INVALID_EFFECT"), "`Effect` is not exactly `Allow` or `Deny`.";
         MISSING_ACTION = "A010", "missing-action", Error, Some("MISSING_ACTION"), "A statement has neither `Action` nor `NotAction`.";
         MISSING_RESOURCE = "A011", "missing-resource", Error, Some("MISSING_RESOURCE"), "A statement has neither `Resource` nor `NotResource`.";
-        CONFLICTING_ELEMENTS = "A012", "conflicting-elements", Error, Some("MUTUALLY_EXCLUSIVE_ELEMENTS"), "A statement has both an element and its `Not` form.";
-        INVALID_SID = "A013", "invalid-sid", Error, Some("INVALID_SID_VALUE"), "`Sid` contains characters other than ASCII letters and digits.";
-        DUPLICATE_SID = "A014", "duplicate-sid", Error, Some("UNIQUE_SID_REQUIRED"), "Two statements have the same `Sid`.";
+        CONFLICTING_ELEMENTS = "A012", "conflicting-elements", Error, Some("UNSUPPORTED_ELEMENT_COMBINATION"), "A statement has both an element and its `Not` form.";
+        INVALID_SID = "A013", "invalid-sid", Error, Some("UNSUPPORTED_SID"), "`Sid` contains characters other than ASCII letters and digits.";
+        DUPLICATE_SID = "A014", "duplicate-sid", Error, Some("UNIQUE_SIDS_REQUIRED"), "Two statements have the same `Sid` (a warning in identity-based policies, boundaries and session policies).";
         WRONG_TYPE = "A015", "wrong-type", Error, Some("DATA_TYPE_MISMATCH"), "An element has the wrong JSON type.";
-        EMPTY_VALUE = "A016", "empty-value", Warning, Some("EMPTY_ARRAY"), "An empty array or object makes the statement match nothing.";
-        POLICY_SIZE = "A017", "policy-size", Error, Some("POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA"), "The policy is larger than its type's quota.";
-        EMPTY_VALUE_STRING = "A018", "empty-string", Error, Some("EMPTY_STRING"), "An empty string where a value is required.";
+        EMPTY_VALUE = "A016", "empty-value", Warning, Some("EMPTY_ARRAY_ACTION"), "An empty array or object makes the statement match nothing.";
+        POLICY_SIZE = "A017", "policy-size", Warning, Some("POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA"), "The policy is larger than its type's quota (an error for SCPs and RCPs).";
+        EMPTY_VALUE_STRING = "A018", "empty-string", Error, None, "An empty string where a value is required.";
 
         UNKNOWN_SERVICE = "B001", "unknown-service", Error, Some("INVALID_SERVICE_IN_ACTION"), "An action's service prefix is not a known service.";
         UNKNOWN_ACTION = "B002", "unknown-action", Error, Some("INVALID_ACTION"), "The service has no action of that name.";
