@@ -155,6 +155,15 @@ fn unknown(
         out.push(d);
         return;
     }
+    if name.is_empty() {
+        // `"ecs:"`: what the document holds while the action is being typed.
+        out.push(Diagnostic::new(
+            &rules::MALFORMED_ACTION,
+            item.range,
+            format!("the action name is missing after `{prefix}:`: add it (e.g. `{prefix}:{}`), or write `{prefix}:*` for every action of the service", example_action(prefix)),
+        ));
+        return;
+    }
     if let Some((action, note)) = api_operations::authorising_action(value) {
         out.push(
             Diagnostic::new(
@@ -189,6 +198,18 @@ fn unknown(
         d.message.push_str(" (if the action is newer than the catalog, add it to `extra-actions` in `.iam-policy-ls.toml`)");
     }
     out.push(d);
+}
+
+/// An action of the service to show in a message: its first read action, else its first action.
+fn example_action(prefix: &str) -> String {
+    let Some(service) = catalog().service(prefix) else {
+        return "Action".to_owned();
+    };
+    let first_read = service
+        .actions()
+        .find(|a| a.access_level() == iam_catalog::AccessLevel::Read)
+        .or_else(|| service.actions().next());
+    first_read.map_or_else(|| "Action".to_owned(), |a| a.name().to_owned())
 }
 
 /// Duplicates (case-insensitive) and items covered by a wildcard of the same list. Linear in
