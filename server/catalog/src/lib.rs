@@ -339,6 +339,7 @@ impl Catalog {
             .zip(lines.into_iter().skip(1))
             .map(|(h, range)| Service {
                 retired: h.retired || is_curated_retired(&h.prefix),
+                rcp: h.rcp,
                 prefix: h.prefix,
                 name: h.name,
                 arn_services: h.arn_services,
@@ -424,6 +425,12 @@ impl Catalog {
         self.service(prefix)
             .map(|s| s.retired)
             .unwrap_or_else(|| is_curated_retired(prefix))
+    }
+
+    /// The services resource control policies apply to, sorted by prefix (generated from the
+    /// source's list; empty when the source has none, e.g. the official Service Reference).
+    pub fn rcp_services(&self) -> impl Iterator<Item = &Service> + '_ {
+        self.services.iter().filter(|s| s.rcp)
     }
 
     /// An action by full name `prefix:Action` (case-insensitive, no wildcards).
@@ -793,6 +800,7 @@ pub struct Service {
     prefix: String,
     name: String,
     retired: bool,
+    rcp: bool,
     arn_services: Vec<String>,
     key_prefixes: Vec<String>,
     text: std::sync::Arc<Cow<'static, str>>,
@@ -866,6 +874,11 @@ impl Service {
     /// Retired service: still seen in AWS managed policies, but removed by AWS.
     pub fn is_retired(&self) -> bool {
         self.retired
+    }
+
+    /// Whether resource control policies apply to the service.
+    pub fn rcp_supported(&self) -> bool {
+        self.rcp
     }
 
     /// Service Authorization Reference page (may be empty).
