@@ -1,5 +1,5 @@
 //! The embedded evaluator: decides whether a request is allowed by a set of policies, following
-//! `shared/spec/evaluation.md` (rules S1–S73), and explains why.
+//! the numbered rules S1–S73 of `docs/evaluation.md`, and explains why.
 //!
 //! Entry point: [`evaluate`] with a [`PolicySet`] and a [`Request`]. The building blocks are public
 //! for the validator and hover: [`operator`] (operator names), [`variables`] (policy variables with
@@ -18,7 +18,9 @@ use iam_syntax::TextRange;
 
 pub use condition::{ConditionFailure, ConditionReason};
 pub use policy_tests::{SidecarError, TestOutcome, run_sidecar_tests, run_sidecar_tests_checked};
-pub use request::{ContextValue, PrincipalKind, Request, RequestError, classify_principal};
+pub use request::{
+    ContextValue, PrincipalKind, Request, RequestError, classify_principal, derived_keys,
+};
 
 use crate::model::{
     Effect, Policy, PrincipalElement, PrincipalValue, Statement, StringList, Version,
