@@ -181,7 +181,7 @@ pub mod rules {
         KEY_PARTLY_UNSUPPORTED = "D007", "key-unsupported-by-some-actions", Information, None, "A condition key that some of the statement's actions do not support.";
         OPERATOR_TYPE_MISMATCH = "D008", "operator-type-mismatch", Warning, Some("TYPE_MISMATCH"), "The operator's type does not fit the condition key's type.";
         INVALID_CONDITION_VALUE = "D009", "invalid-condition-value", Warning, Some("TYPE_MISMATCH_NUMBER"), "A value that does not parse for its operator (number, date, bool, IP range, base64).";
-        WILDCARD_WITHOUT_LIKE = "D010", "wildcard-without-like", Warning, None, "`*` or `?` in the value of an operator that compares literally.";
+        WILDCARD_WITHOUT_LIKE = "D010", "wildcard-without-like", Warning, Some("WILDCARD_WITHOUT_LIKE_OPERATOR"), "`*` or `?` in the value of an operator that compares literally.";
         FORALLVALUES_SINGLE = "D011", "forallvalues-single-valued", Warning, Some("FORALLVALUES_WITH_SINGLE_VALUED_KEY"), "`ForAllValues:` on a single-valued key.";
         MISSING_QUALIFIER = "D012", "missing-qualifier", Warning, Some("MISSING_QUALIFIER"), "A multivalued key used without `ForAllValues:`/`ForAnyValue:`.";
         MULTIPLE_BOOL = "D013", "multiple-bool-values", Error, Some("INVALID_CONDITION_MULTIPLE_BOOLEAN"), "Several values for a Boolean key.";
@@ -219,6 +219,7 @@ pub mod rules {
         RCP_ALLOW = "F008", "rcp-allow", Error, None, "An `Allow` statement in a resource control policy (only `Deny` is supported).";
         RCP_ELEMENT = "F009", "rcp-unsupported-element", Error, None, "`NotPrincipal`, `NotAction` or a principal other than `\"*\"` in a resource control policy.";
         ROLES_ANYWHERE_ACTIONS = "F010", "roles-anywhere-actions", Error, Some("MISSING_ACTION_FOR_ROLES_ANYWHERE_TRUST_POLICY"), "IAM Roles Anywhere trust without `sts:AssumeRole`, `sts:SetSourceIdentity` and `sts:TagSession`.";
+        RCP_UNSUPPORTED_SERVICE = "F011", "rcp-unsupported-service", Warning, None, "An action in a resource control policy of a service that RCPs do not apply to: it is never denied.";
         PASS_ROLE_BROAD = "G001", "pass-role-broad", Warning, Some("PASS_ROLE_WITH_STAR_IN_RESOURCE"), "`iam:PassRole` on every role (wildcard resource, `NotResource`, wildcard action or `NotAction`).";
         PASS_ROLE_NO_SERVICE = "G002", "pass-role-without-service", Warning, None, "`iam:PassRole` without an `iam:PassedToService` condition.";
         CREATE_SLR_BROAD = "G003", "create-slr-broad", Warning, Some("CREATE_SLR_WITH_STAR_IN_RESOURCE"), "`iam:CreateServiceLinkedRole` for every service (wildcards, `NotAction`, `NotResource`).";

@@ -36,7 +36,10 @@ fn size_quota_is_an_error_only_for_scps_and_rcps() {
     for t in PolicyType::ALL {
         let got = findings(&text, t, "A017");
         if t == PolicyType::Resource {
-            assert!(got.is_empty(), "{t:?}: no quota for resource-based policies");
+            assert!(
+                got.is_empty(),
+                "{t:?}: no quota for resource-based policies"
+            );
             continue;
         }
         assert_eq!(got.len(), 1, "{t:?}: {got:?}");
@@ -47,7 +50,9 @@ fn size_quota_is_an_error_only_for_scps_and_rcps() {
         };
         assert_eq!(got[0].0, want, "{t:?}: {}", got[0].1);
         assert!(
-            got[0].1.contains(&format!("quota of {}:", t.with_article())),
+            got[0]
+                .1
+                .contains(&format!("quota of {}:", t.with_article())),
             "{t:?}: {}",
             got[0].1
         );
@@ -80,7 +85,9 @@ fn duplicate_sids_are_errors_only_where_aws_rejects_them() {
     assert!(!PolicyType::Identity.requires_unique_sids());
     let identity = findings(text, PolicyType::Identity, "A014");
     assert!(
-        identity[0].1.contains("An identity-based policy accepts it"),
+        identity[0]
+            .1
+            .contains("An identity-based policy accepts it"),
         "{}",
         identity[0].1
     );

@@ -1,5 +1,5 @@
 //! Documentation texts for elements, condition operators and policy variables (our own words,
-//! after `shared/spec/evaluation.md`), and small value lists used by completion.
+//! after the evaluation rules of `docs/evaluation.md`), and small value lists used by completion.
 
 use iam_catalog::ConditionKeyType;
 

@@ -89,7 +89,10 @@ pub(super) fn check_policy(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     let mut d = Diagnostic::new(
                         &rules::DUPLICATE_SID,
                         sid.range,
-                        format!("another statement already has `Sid` `{}`: statement ids must be unique", sid.value),
+                        format!(
+                            "another statement already has `Sid` `{}`: statement ids must be unique",
+                            sid.value
+                        ),
                     );
                     if !cx.policy_type.requires_unique_sids() {
                         // Access Analyzer: UNIQUE_SIDS_RECOMMENDED (a warning) where IAM accepts
