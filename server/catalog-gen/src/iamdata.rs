@@ -2,6 +2,7 @@
 //! `metadata.json`, `services.json`, `serviceNames.json`,
 //! `actions/<svc>.json`, `resourceTypes/<svc>.json`, `conditionKeys/<svc>.json`.
 //! Each per-service file is an object keyed by the lower-cased name.
+//! `rcpSupportedServices.json` lists the prefixes resource control policies apply to.
 
 use std::path::{Path, PathBuf};
 
@@ -34,6 +35,18 @@ pub fn read(dir: &Path) -> Result<Source> {
     let meta = read_json(&dir.join("metadata.json"))?;
     let services = read_json(&dir.join("services.json"))?;
     let names = read_json(&dir.join("serviceNames.json")).unwrap_or(Value::Null);
+    let rcp_file = dir.join("rcpSupportedServices.json");
+    let rcp: Vec<String> = if rcp_file.is_file() {
+        read_json(&rcp_file)?
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_ascii_lowercase)
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut out = Vec::new();
     for prefix in services
         .as_array()
@@ -92,6 +105,7 @@ pub fn read(dir: &Path) -> Result<Source> {
         }
         out.push(SourceService {
             prefix: prefix.to_string(),
+            rcp: rcp.contains(&prefix.to_ascii_lowercase()),
             name: names
                 .get(prefix)
                 .and_then(Value::as_str)

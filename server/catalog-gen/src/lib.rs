@@ -55,6 +55,8 @@ pub struct SourceService {
     pub prefix: String,
     /// Display name; empty when the source has none.
     pub name: String,
+    /// Resource control policies apply to the service (from the source's list).
+    pub rcp: bool,
     pub data: ServiceData,
 }
 
@@ -142,6 +144,7 @@ pub fn finish(source: Source, overlay: Option<&policy_sentry::Overlay>) -> Strin
             retired,
             arn_services: arn_services(&svc.data),
             key_prefixes: key_prefixes(&svc.data),
+            rcp: svc.rcp,
         });
         lines.push(to_json(&svc.data));
     }

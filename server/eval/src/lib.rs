@@ -15,7 +15,9 @@ use iam_syntax::TextRange;
 
 pub use condition::{ConditionFailure, ConditionReason};
 pub use policy_tests::{SidecarError, TestOutcome, run_sidecar_tests, run_sidecar_tests_checked};
-pub use request::{ContextValue, PrincipalKind, Request, RequestError, classify_principal};
+pub use request::{
+    ContextValue, PrincipalKind, Request, RequestError, classify_principal, derived_keys,
+};
 
 use iam_policy::model::{
     Effect, Policy, PrincipalElement, PrincipalValue, Statement, StringList, Version,

@@ -27,7 +27,7 @@ impl ContextValue {
 }
 
 /// One authorization request.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Request {
     /// `service:Action`, e.g. `ecs:RunTask`.
     pub action: String,
@@ -44,6 +44,25 @@ pub struct Request {
     pub resource_account: Option<String>,
     /// Context keys as given; names compare case-insensitively (S52).
     pub context: Vec<(String, ContextValue)>,
+    /// Whether keys are derived from the principal ARN (`aws:PrincipalArn`,
+    /// `aws:PrincipalAccount`, `aws:username`; see [`derived_keys`]) when `context` does not
+    /// give them. Default `true`; `false` evaluates with exactly the context given
+    /// (`--no-derived-keys`, `"deriveKeys": false`).
+    pub derive_keys: bool,
+}
+
+impl Default for Request {
+    fn default() -> Self {
+        Self {
+            action: String::new(),
+            resource: String::new(),
+            principal: None,
+            principal_account: None,
+            resource_account: None,
+            context: Vec::new(),
+            derive_keys: true,
+        }
+    }
 }
 
 /// A malformed request (file or JSON value).
@@ -196,7 +215,8 @@ impl Request {
 
     /// Parses the request-file format:
     /// `{"action", "resource", "principal"?, "principalAccount"?, "resourceAccount"?,
-    /// "context"?: {"key": "value" | ["v1", "v2"]}}`. Numbers and booleans are taken as text.
+    /// "context"?: {"key": "value" | ["v1", "v2"]}, "deriveKeys"?: bool}`. Numbers and booleans
+    /// are taken as text.
     pub fn from_json(text: &str) -> Result<Self, RequestError> {
         let value: Value = serde_json::from_str(text).map_err(|e| RequestError {
             message: format!("invalid JSON: {e}"),
@@ -234,6 +254,9 @@ impl Request {
                     req.principal_account = optional_string(v, "principalAccount")?
                 }
                 "resourceAccount" => req.resource_account = optional_string(v, "resourceAccount")?,
+                "deriveKeys" => {
+                    req.derive_keys = v.as_bool().ok_or("`deriveKeys` must be true or false")?;
+                }
                 "context" => {
                     let ctx = match v {
                         Value::Null => continue,
@@ -261,7 +284,7 @@ impl Request {
                 }
                 other => {
                     return Err(format!(
-                        "unknown request field `{other}` (expected action, resource, principal, principalAccount, resourceAccount, context)"
+                        "unknown request field `{other}` (expected action, resource, principal, principalAccount, resourceAccount, context, deriveKeys)"
                     ));
                 }
             }
@@ -313,8 +336,53 @@ fn scalar_text(v: &Value) -> Option<String> {
     }
 }
 
-/// The request plus keys derived from the principal (when not given explicitly):
-/// `aws:PrincipalArn`, `aws:PrincipalAccount`, and `aws:username` for IAM users.
+/// The context keys the evaluator derives from a request principal, in this order, each with
+/// its value; a key that `context` gives is still listed here (the given value wins when
+/// evaluating). Only an IAM principal ARN (`AWS:` kind, `arn:` with six parts) derives keys:
+/// - `aws:PrincipalArn`: the principal ARN; for an assumed-role session
+///   (`arn:aws:sts::111122223333:assumed-role/Admin/session`) the role's ARN
+///   (`arn:aws:iam::111122223333:role/Admin`);
+/// - `aws:PrincipalAccount`: the ARN's account field, when it has one;
+/// - `aws:username`: for an IAM user ARN (`arn:aws:iam::111122223333:user/path/alice`) the user
+///   name, the last path segment (`alice`).
+///
+/// Service, federated, canonical-user and anonymous principals derive nothing.
+#[must_use]
+pub fn derived_keys(principal: &str) -> Vec<(&'static str, String)> {
+    let mut derived = Vec::new();
+    let (kind, id) = classify_principal(principal);
+    if kind != PrincipalKind::Aws {
+        return derived;
+    }
+    let Some(parts) = arn_parts(id) else {
+        return derived;
+    };
+    let principal_arn = if parts[2] == "sts" && parts[5].starts_with("assumed-role/") {
+        let role = parts[5]["assumed-role/".len()..]
+            .split('/')
+            .next()
+            .unwrap_or("");
+        format!("arn:{}:iam::{}:role/{role}", parts[1], parts[4])
+    } else {
+        id.to_owned()
+    };
+    derived.push(("aws:PrincipalArn", principal_arn));
+    if !parts[4].is_empty() {
+        derived.push(("aws:PrincipalAccount", parts[4].to_owned()));
+    }
+    if parts[2] == "iam" {
+        if let Some(user) = parts[5].strip_prefix("user/") {
+            derived.push((
+                "aws:username",
+                user.rsplit('/').next().unwrap_or(user).to_owned(),
+            ));
+        }
+    }
+    derived
+}
+
+/// The request plus keys derived from the principal (when not given explicitly, and unless
+/// [`Request::derive_keys`] is off): see [`derived_keys`].
 pub(crate) struct EvalContext<'r> {
     pub request: &'r Request,
     pub principal: Option<(PrincipalKind, &'r str)>,
@@ -330,35 +398,15 @@ impl<'r> EvalContext<'r> {
             .as_deref()
             .filter(|p| !p.is_empty())
             .map(classify_principal);
-        let mut derived = Vec::new();
         let arn_parts_of = principal.and_then(|(kind, id)| {
             (kind == PrincipalKind::Aws)
                 .then(|| arn_parts(id))
                 .flatten()
         });
-        if let Some(parts) = arn_parts_of {
-            let principal_arn = if parts[2] == "sts" && parts[5].starts_with("assumed-role/") {
-                let role = parts[5]["assumed-role/".len()..]
-                    .split('/')
-                    .next()
-                    .unwrap_or("");
-                format!("arn:{}:iam::{}:role/{role}", parts[1], parts[4])
-            } else {
-                request.principal.clone().unwrap_or_default()
-            };
-            derived.push(("aws:PrincipalArn", principal_arn));
-            if !parts[4].is_empty() {
-                derived.push(("aws:PrincipalAccount", parts[4].to_owned()));
-            }
-            if parts[2] == "iam" {
-                if let Some(user) = parts[5].strip_prefix("user/") {
-                    derived.push((
-                        "aws:username",
-                        user.rsplit('/').next().unwrap_or(user).to_owned(),
-                    ));
-                }
-            }
-        }
+        let derived = match request.principal.as_deref() {
+            Some(p) if request.derive_keys && !p.is_empty() => derived_keys(p),
+            _ => Vec::new(),
+        };
         let principal_account = request
             .principal_account
             .as_deref()

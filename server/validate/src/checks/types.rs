@@ -167,6 +167,58 @@ fn roles_anywhere(
     }
 }
 
+/// F011: actions of services that resource control policies do not apply to. Only actions whose
+/// service prefix is written out and known are judged (`*`, `s*:Get*` may match supported
+/// services); nothing is reported when the catalog does not say which services RCPs support.
+fn rcp_services(st: &Statement, out: &mut Vec<Diagnostic>) {
+    let Some(actions) = &st.action else {
+        return;
+    };
+    let cat = iam_catalog::catalog();
+    let supported: Vec<&str> = cat
+        .rcp_services()
+        .map(iam_catalog::Service::prefix)
+        .collect();
+    if supported.is_empty() {
+        return;
+    }
+    let unsupported: Vec<(&crate::model::Spanned<String>, &str)> = actions
+        .items
+        .iter()
+        .filter_map(|item| {
+            let (prefix, name) = item.value.split_once(':')?;
+            if prefix.is_empty() || name.is_empty() || iam_catalog::has_wildcard(prefix) {
+                return None;
+            }
+            let service = cat.service(prefix)?;
+            (!service.rcp_supported()).then_some((item, service.prefix()))
+        })
+        .collect();
+    if unsupported.is_empty() {
+        return;
+    }
+    let whole_statement = unsupported.len() == actions.items.len();
+    let list = supported
+        .iter()
+        .map(|p| format!("`{p}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    for (item, prefix) in unsupported {
+        let effect = if whole_statement {
+            "so this statement has no effect"
+        } else {
+            "so this action is never denied by it"
+        };
+        out.push(Diagnostic::new(
+            &rules::RCP_UNSUPPORTED_SERVICE,
+            item.range,
+            format!(
+                "resource control policies do not apply to `{prefix}`, {effect}: control it with a service control policy instead. RCPs apply to {list}"
+            ),
+        ));
+    }
+}
+
 fn rcp(st: &Statement, out: &mut Vec<Diagnostic>) {
     if let Some(e) = &st.effect {
         let full_access = st
@@ -190,6 +242,7 @@ fn rcp(st: &Statement, out: &mut Vec<Diagnostic>) {
             ));
         }
     }
+    rcp_services(st, out);
     if let Some(np) = &st.not_principal {
         out.push(Diagnostic::new(
             &rules::RCP_ELEMENT,

@@ -4,6 +4,8 @@
 
 mod corpus;
 mod incremental;
+mod rcp_coverage;
+mod severity;
 mod validate_config;
 mod validate_examples;
 mod validate_managed;
