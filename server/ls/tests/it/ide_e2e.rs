@@ -162,7 +162,7 @@ async fn condition_key_completion_ranks_the_statement_actions_keys_first() {
             .to_owned()
     };
     let cluster = sort("ecs:cluster");
-    assert!(cluster < sort("aws:SourceIp"));
+    assert!(cluster < sort("aws:SourceArn"));
     assert!(cluster < sort("aws:PrincipalArn"));
     // Above every key that is not the statement's actions'.
     let unrelated_best = items
