@@ -1,6 +1,9 @@
 //! Command-line subcommands. Output goes to the writers passed in (stdout/stderr in `main`).
 
 pub mod check;
+pub mod compare;
 pub mod explain;
+pub mod grants;
+pub mod public;
 pub mod simulate;
 pub mod test_cmd;
