@@ -47,6 +47,12 @@ enum Command {
     Simulate(cli::simulate::SimulateArgs),
     /// Run policy tests (`<name>.tests.json` beside `<name>.json`).
     Test(cli::test_cmd::TestArgs),
+    /// Does NEW allow any request OLD does not? (`--git REF FILE...` compares with a revision.)
+    Compare(cli::compare::CompareArgs),
+    /// Can a policy allow any of these actions (on these resources)?
+    Grants(cli::grants::GrantsArgs),
+    /// Does a resource-based policy allow access from outside the owner's account?
+    Public(cli::public::PublicArgs),
     /// Explain an action, a wildcard pattern, a condition key, a service prefix or an ARN.
     Explain {
         /// `ecs:RunTask`, `ecs:Describe*`, `ecs:cluster`, `ecs`, or an ARN.
@@ -134,6 +140,9 @@ fn main() -> ExitCode {
         Command::Simulate(args) => {
             cli::simulate::run(&args, &mut stdout.lock(), &mut stderr.lock())
         }
+        Command::Compare(args) => cli::compare::run(&args, &mut stdout.lock(), &mut stderr.lock()),
+        Command::Grants(args) => cli::grants::run(&args, &mut stdout.lock(), &mut stderr.lock()),
+        Command::Public(args) => cli::public::run(&args, &mut stdout.lock(), &mut stderr.lock()),
         Command::Test(args) => cli::test_cmd::run(&args, &mut stdout.lock(), &mut stderr.lock()),
         Command::Catalog { command } => {
             cli::catalog::run(&command, cache_dir, &mut stdout.lock(), &mut stderr.lock())

@@ -2,6 +2,9 @@
 
 pub mod catalog;
 pub mod check;
+pub mod compare;
 pub mod explain;
+pub mod grants;
+pub mod public;
 pub mod simulate;
 pub mod test_cmd;

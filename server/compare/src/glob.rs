@@ -1,0 +1,370 @@
+//! Glob languages (`*`, `?`, literals) as small automata, and the partition of all strings by
+//! which patterns they match.
+//!
+//! The partition is what makes the engine exact: [`partition`] explores the product of the
+//! patterns' automata breadth-first over a reduced alphabet (every literal character, `:` and
+//! one fresh character that no pattern names: all other characters behave like the fresh one),
+//! and returns one word per reachable set of accepting patterns. Every string matches exactly
+//! the same patterns as one of the returned words, so checking those words decides a property
+//! for all strings.
+//!
+//! Three matching modes mirror the evaluator's matchers:
+//! - plain (`StringLike`, action names): the whole string is one glob;
+//! - ARN resources: colon-separated segments, wildcards do not cross a segment's colon except a
+//!   `*` that ends a segment, which may run past it;
+//! - ARN condition values: six segments, wildcards never cross a colon.
+
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::VecDeque;
+
+/// One pattern element.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sym {
+    /// A character, compared exactly.
+    Lit(char),
+    /// An ASCII character compared case-insensitively (stored lowercase).
+    Fold(char),
+    /// `?`: exactly one character.
+    One,
+    /// `*`: any run of characters.
+    Star,
+}
+
+/// How colons in the text split it into segments.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Plain,
+    /// Resource ARNs: up to five separator colons; a segment-final `*` may cross colons.
+    Resource,
+    /// ARN condition values: five separator colons, nothing crosses them.
+    ArnCondition,
+}
+
+impl Mode {
+    const fn seps(self) -> usize {
+        match self {
+            Self::Plain => 0,
+            Self::Resource | Self::ArnCondition => 5,
+        }
+    }
+}
+
+/// A compiled pattern.
+#[derive(Clone, Debug)]
+pub struct Glob {
+    syms: Vec<Sym>,
+    /// `sep[i]`: position `i` is one of the pattern's separator colons.
+    sep: Vec<bool>,
+    /// `cross[i]`: the `*` at `i` ends its segment and may run past text colons.
+    cross: Vec<bool>,
+    mode: Mode,
+}
+
+impl Glob {
+    /// A pattern where `*` and `?` are wildcards; `fold` compares ASCII letters
+    /// case-insensitively.
+    #[must_use]
+    pub fn pattern(text: &str, fold: bool, mode: Mode) -> Self {
+        let syms = text
+            .chars()
+            .map(|c| match c {
+                '*' => Sym::Star,
+                '?' => Sym::One,
+                c if fold && c.is_ascii_alphabetic() => Sym::Fold(c.to_ascii_lowercase()),
+                c => Sym::Lit(c),
+            })
+            .collect();
+        Self::new(syms, mode)
+    }
+
+    /// A literal string (no wildcards); `fold` as in [`Glob::pattern`].
+    #[must_use]
+    pub fn literal(text: &str, fold: bool) -> Self {
+        let syms = text
+            .chars()
+            .map(|c| {
+                if fold && c.is_ascii_alphabetic() {
+                    Sym::Fold(c.to_ascii_lowercase())
+                } else {
+                    Sym::Lit(c)
+                }
+            })
+            .collect();
+        Self::new(syms, Mode::Plain)
+    }
+
+    fn new(syms: Vec<Sym>, mode: Mode) -> Self {
+        let n = syms.len();
+        let mut sep = vec![false; n];
+        let mut seen = 0;
+        for (i, s) in syms.iter().enumerate() {
+            if seen < mode.seps() && *s == Sym::Lit(':') {
+                sep[i] = true;
+                seen += 1;
+            }
+        }
+        let mut cross = vec![false; n];
+        if mode == Mode::Resource {
+            for i in 0..n {
+                cross[i] = syms[i] == Sym::Star && (i + 1 == n || sep[i + 1]);
+            }
+        }
+        Self {
+            syms,
+            sep,
+            cross,
+            mode,
+        }
+    }
+
+    /// Number of separator colons in the pattern.
+    #[must_use]
+    pub fn separators(&self) -> usize {
+        self.sep.iter().filter(|s| **s).count()
+    }
+
+    fn width(&self) -> usize {
+        (self.syms.len() + 1) * (self.mode.seps() + 1)
+    }
+
+    fn index(&self, pos: usize, j: usize) -> usize {
+        pos * (self.mode.seps() + 1) + j
+    }
+
+    fn add(&self, set: &mut [u64], mut pos: usize, j: usize) {
+        loop {
+            let k = self.index(pos, j);
+            set[k / 64] |= 1 << (k % 64);
+            if pos < self.syms.len() && self.syms[pos] == Sym::Star {
+                pos += 1;
+            } else {
+                break;
+            }
+        }
+    }
+
+    fn step(&self, from: &[u64], c: char, to: &mut [u64]) {
+        let seps = self.mode.seps();
+        let n = self.syms.len();
+        for (w, word) in from.iter().enumerate() {
+            let mut bits = *word;
+            while bits != 0 {
+                let b = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                let k = w * 64 + b;
+                let (pos, j) = (k / (seps + 1), k % (seps + 1));
+                if pos >= n {
+                    continue;
+                }
+                let sym = self.syms[pos];
+                if seps > 0 && c == ':' && j < seps {
+                    if self.sep[pos] {
+                        self.add(to, pos + 1, j + 1);
+                    }
+                    if self.cross[pos] {
+                        self.add(to, pos, j + 1);
+                    }
+                    continue;
+                }
+                match sym {
+                    Sym::Star => self.add(to, pos, j),
+                    Sym::One => self.add(to, pos + 1, j),
+                    Sym::Lit(x) if x == c && !self.sep[pos] => self.add(to, pos + 1, j),
+                    Sym::Fold(x) if c.is_ascii() && x == c.to_ascii_lowercase() => {
+                        self.add(to, pos + 1, j);
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    fn accepts(&self, set: &[u64]) -> bool {
+        let n = self.syms.len();
+        (0..=self.mode.seps()).any(|j| {
+            let k = self.index(n, j);
+            set[k / 64] & (1 << (k % 64)) != 0
+        })
+    }
+
+    /// Whether the pattern matches `text` (the automaton's own answer; used by tests to check
+    /// the automaton against the evaluator's matchers).
+    #[must_use]
+    pub fn matches(&self, text: &str) -> bool {
+        let words = self.width().div_ceil(64);
+        let mut cur = vec![0u64; words];
+        self.add(&mut cur, 0, 0);
+        for c in text.chars() {
+            let mut next = vec![0u64; words];
+            self.step(&cur, c, &mut next);
+            if next.iter().all(|w| *w == 0) {
+                return false;
+            }
+            cur = next;
+        }
+        self.accepts(&cur)
+    }
+
+    fn letters(&self, out: &mut FxHashSet<char>) {
+        for s in &self.syms {
+            match s {
+                Sym::Lit(c) => {
+                    out.insert(*c);
+                }
+                Sym::Fold(c) => {
+                    out.insert(*c);
+                    out.insert(c.to_ascii_uppercase());
+                }
+                Sym::One | Sym::Star => {}
+            }
+        }
+    }
+}
+
+/// The exploration gave up after this many product states.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Overflow;
+
+/// A character that no pattern names (case-insensitively), preferring readable ones.
+#[must_use]
+pub fn fresh_char(letters: &FxHashSet<char>) -> char {
+    "zqxjkvwy0123456789_~#"
+        .chars()
+        .find(|c| {
+            !letters.contains(c)
+                && !letters.contains(&c.to_ascii_uppercase())
+                && !letters.contains(&c.to_ascii_lowercase())
+        })
+        .unwrap_or('\u{2603}')
+}
+
+/// One word per non-empty class of strings (strings matching the same subset of `globs`), and
+/// for a class whose shortest word is empty, also its shortest non-empty word.
+/// `budget` bounds the number of product states explored.
+pub fn partition(globs: &[Glob], budget: usize) -> Result<Vec<String>, Overflow> {
+    let mut letters = FxHashSet::default();
+    for g in globs {
+        g.letters(&mut letters);
+    }
+    if globs.iter().any(|g| g.mode != Mode::Plain) {
+        letters.insert(':');
+    }
+    let fresh = fresh_char(&letters);
+    let mut alphabet: Vec<char> = letters.into_iter().collect();
+    alphabet.sort_unstable();
+    alphabet.push(fresh);
+    // Layout: each glob owns a run of words in the product state.
+    let mut offsets = Vec::with_capacity(globs.len() + 1);
+    let mut total = 0;
+    for g in globs {
+        offsets.push(total);
+        total += g.width().div_ceil(64);
+    }
+    offsets.push(total);
+    let mut start = vec![0u64; total];
+    for (i, g) in globs.iter().enumerate() {
+        g.add(&mut start[offsets[i]..offsets[i + 1]], 0, 0);
+    }
+    let signature = |state: &[u64]| -> Vec<bool> {
+        globs
+            .iter()
+            .enumerate()
+            .map(|(i, g)| g.accepts(&state[offsets[i]..offsets[i + 1]]))
+            .collect()
+    };
+    // Per signature: (a word, whether a non-empty word was found).
+    let mut classes: FxHashMap<Vec<bool>, (String, bool)> = FxHashMap::default();
+    let mut order: Vec<Vec<bool>> = Vec::new();
+    let mut extra: Vec<String> = Vec::new();
+    // A state is visited once with the empty word and once with a non-empty one, so that every
+    // class also gets a non-empty word when it has one.
+    let mut seen: FxHashSet<(Vec<u64>, bool)> = FxHashSet::default();
+    let mut queue: VecDeque<(Vec<u64>, String)> = VecDeque::new();
+    seen.insert((start.clone(), false));
+    queue.push_back((start, String::new()));
+    while let Some((state, word)) = queue.pop_front() {
+        let sig = signature(&state);
+        match classes.get_mut(&sig) {
+            None => {
+                order.push(sig.clone());
+                let nonempty = !word.is_empty();
+                classes.insert(sig, (word.clone(), nonempty));
+            }
+            Some((_, nonempty)) if !*nonempty && !word.is_empty() => {
+                *nonempty = true;
+                extra.push(word.clone());
+            }
+            Some(_) => {}
+        }
+        for &c in &alphabet {
+            let mut next = vec![0u64; total];
+            for (i, g) in globs.iter().enumerate() {
+                let (a, b) = (offsets[i], offsets[i + 1]);
+                g.step(&state[a..b], c, &mut next[a..b]);
+            }
+            let key = (next, true);
+            if seen.contains(&key) {
+                continue;
+            }
+            if seen.len() >= budget {
+                return Err(Overflow);
+            }
+            let next = key.0.clone();
+            seen.insert(key);
+            let mut w = word.clone();
+            w.push(c);
+            queue.push_back((next, w));
+        }
+    }
+    let mut out: Vec<String> = order
+        .iter()
+        .filter_map(|s| classes.get(s).map(|(w, _)| w.clone()))
+        .collect();
+    out.extend(extra);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn plain_globs_partition() {
+        let g = [
+            Glob::pattern("a*", false, Mode::Plain),
+            Glob::pattern("*b", false, Mode::Plain),
+        ];
+        let words = partition(&g, 10_000).unwrap();
+        let mut sigs: Vec<(bool, bool)> = words
+            .iter()
+            .map(|w| (g[0].matches(w), g[1].matches(w)))
+            .collect();
+        sigs.sort_unstable();
+        sigs.dedup();
+        assert_eq!(sigs.len(), 4, "{words:?}");
+    }
+
+    #[test]
+    fn resource_mode_trailing_star_crosses() {
+        let g = Glob::pattern("arn:aws:sqs:us-east-1:*", false, Mode::Resource);
+        assert!(g.matches("arn:aws:sqs:us-east-1:1:q"));
+        for (p, t) in [
+            ("arn:aws:s3:::b*x", "arn:aws:s3:::b:x"),
+            ("arn:aws:s3:::b*x", "arn:aws:s3:::b/x"),
+            ("arn:a*s:s3:::b", "arn:a:x:s:s3:::b"),
+            ("arn:aws:ec2:*", "arn:aws:ec2:us-east-1:1:instance/i"),
+            ("arn:*:ec2::1:x", "arn:aws:ec2:us:1:x"),
+            ("a?c", "a:c"),
+            ("*", ""),
+            ("", ""),
+        ] {
+            let g = Glob::pattern(p, false, Mode::Resource);
+            let want = iam_policy::semantics::wildcard::match_resource(
+                &iam_policy::semantics::wildcard::Raw(p),
+                t,
+            );
+            assert_eq!(g.matches(t), want, "{p} vs {t}");
+        }
+    }
+}
