@@ -235,5 +235,6 @@ pub mod rules {
         DENY_NEGATED_MISSING_KEY = "H003", "deny-negated-missing-key", Warning, None, "A `Deny` with a negated or `IfExists` operator on a key the denied actions never carry: it denies every request.";
         FORALLVALUES_NO_NULL = "H004", "forallvalues-without-null", Warning, None, "An `Allow` with `ForAllValues:` and no `Null` guard also allows requests without the key.";
         ALLOW_SHADOWED = "H005", "allow-shadowed-by-deny", Warning, None, "An `Allow` statement that a `Deny` in the same policy overrides for everything it grants.";
+        HOST_SYNTAX_ERROR = "I001", "host-syntax-error", Error, None, "The CloudFormation/SAM template (YAML or JSON) or Terraform file around embedded policies does not parse there.";
     }
 }
