@@ -2,5 +2,6 @@
 
 pub mod check;
 pub mod explain;
+pub mod host;
 pub mod simulate;
 pub mod test_cmd;
