@@ -246,6 +246,7 @@ pub mod rules {
         DENY_NEGATED_MISSING_KEY = "H003", "deny-negated-missing-key", Warning, None, "A `Deny` with a negated or `IfExists` operator on a key the denied actions never carry: it denies every request.";
         FORALLVALUES_NO_NULL = "H004", "forallvalues-without-null", Warning, None, "An `Allow` with `ForAllValues:` and no `Null` guard also allows requests without the key.";
         ALLOW_SHADOWED = "H005", "allow-shadowed-by-deny", Warning, None, "An `Allow` statement that a `Deny` in the same policy overrides for everything it grants.";
+        HOST_SYNTAX_ERROR = "I001", "host-syntax-error", Error, None, "The YAML or JSON template or the Terraform file does not parse at this place; policies elsewhere in the file are still checked. Fix the YAML/HCL syntax.";
         TEST_FAILED = "T001", "policy-test-failed", Error, None, "A test expects a different decision than the policy gives; the message carries the evaluator's explanation. Range: the test's `name`.";
         TEST_INVALID = "T002", "policy-test-invalid", Error, None, "A test entry cannot run (malformed request, unknown `expect`), or the policy beside the tests file cannot be read.";
     }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use iam_syntax::{LineIndex, TextRange};
-use iam_validate::{Analysis, Options, PolicyType, Severity, TypeSource};
+use iam_validate::{Analysis, Diagnostic, Options, PolicyType, Severity, TypeSource};
 use serde_json::json;
 
 use crate::config::{self, Settings};
@@ -36,7 +36,8 @@ pub struct CheckArgs {
     /// Accept comments and trailing commas.
     #[arg(long)]
     pub lenient: bool,
-    /// Files or directories (searched recursively for policy `*.json` files).
+    /// Files or directories (searched recursively for policy `*.json` files, CloudFormation/SAM
+    /// templates `*.yaml`, `*.yml`, `*.json`, `*.template`, and Terraform `*.tf` files).
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
 }
@@ -49,7 +50,26 @@ pub struct FileReport {
 
 pub struct Checked {
     pub text: String,
-    pub analysis: Analysis,
+    /// Findings in ranges of `text`.
+    pub diagnostics: Vec<Diagnostic>,
+    /// `identity`, `resource`, ... or `embedded` for a template or Terraform file.
+    pub policy_type: &'static str,
+    /// "checked as ..." (text output).
+    pub note: String,
+    /// Why a file named on the command line was not checked (it holds no policy).
+    pub skipped: Option<String>,
+}
+
+impl Checked {
+    fn policy(text: String, analysis: Analysis) -> Self {
+        Self {
+            text,
+            policy_type: analysis.policy_type.as_str(),
+            note: type_note(&analysis),
+            diagnostics: analysis.diagnostics,
+            skipped: None,
+        }
+    }
 }
 
 /// Files to check: explicit files always; in directories, `*.json` files that are policies (a
@@ -74,9 +94,10 @@ fn collect(paths: &[PathBuf], errors: &mut Vec<FileReport>) -> Vec<(PathBuf, boo
                         let Ok(ft) = e.file_type() else { continue };
                         if ft.is_dir() {
                             stack.push(path);
-                        } else if path.extension().is_some_and(|x| x == "json")
+                        } else if (path.extension().is_some_and(|x| x == "json")
                             && !path.to_string_lossy().ends_with(".tests.json")
-                            && !path.to_string_lossy().ends_with(".suppress.json")
+                            && !path.to_string_lossy().ends_with(".suppress.json"))
+                            || super::host::is_host_file(&path)
                         {
                             found.push((path, false));
                         }
@@ -151,6 +172,12 @@ fn check_file(
             if options.policy_type.is_none() {
                 options.policy_type = project.policy_type;
             }
+            if let Some(outcome) = super::host::check(&name, &text, explicit, &options, &project) {
+                return outcome.map(|checked| FileReport {
+                    path: name,
+                    result: Ok(checked),
+                });
+            }
             let analysis = iam_validate::analyze_with_config(
                 &text,
                 &options,
@@ -162,7 +189,7 @@ fn check_file(
             }
             Some(FileReport {
                 path: name,
-                result: Ok(Checked { text, analysis }),
+                result: Ok(Checked::policy(text, analysis)),
             })
         }
     }
@@ -215,16 +242,23 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     let reports = check_paths(args);
     let io_errors = reports.iter().filter(|r| r.result.is_err()).count();
     for r in &reports {
-        if let Err(e) = &r.result {
-            let _ = writeln!(err, "error: {}: {e}", r.path);
+        match &r.result {
+            Err(e) => {
+                let _ = writeln!(err, "error: {}: {e}", r.path);
+            }
+            Ok(Checked {
+                skipped: Some(why), ..
+            }) => {
+                let _ = writeln!(err, "note: {}: skipped: {why}", r.path);
+            }
+            Ok(_) => {}
         }
     }
     let errors: usize = reports
         .iter()
         .filter_map(|r| r.result.as_ref().ok())
         .map(|c| {
-            c.analysis
-                .diagnostics
+            c.diagnostics
                 .iter()
                 .filter(|d| d.severity == Severity::Error)
                 .count()
@@ -261,12 +295,15 @@ fn write_text(reports: &[FileReport], out: &mut dyn Write) -> std::io::Result<()
     let (mut files, mut errors, mut warnings, mut others) = (0, 0, 0, 0);
     for r in reports {
         let Ok(c) = &r.result else { continue };
+        if c.skipped.is_some() {
+            continue;
+        }
         files += 1;
         let index = LineIndex::new(&c.text);
-        if !c.analysis.diagnostics.is_empty() {
-            writeln!(out, "{}: {}", r.path, type_note(&c.analysis))?;
+        if !c.diagnostics.is_empty() {
+            writeln!(out, "{}: {}", r.path, c.note)?;
         }
-        for d in &c.analysis.diagnostics {
+        for d in &c.diagnostics {
             match d.severity {
                 Severity::Error => errors += 1,
                 Severity::Warning => warnings += 1,
@@ -367,10 +404,9 @@ fn write_json(reports: &[FileReport], out: &mut dyn Write) -> std::io::Result<()
     let files: Vec<serde_json::Value> = reports
         .iter()
         .filter_map(|r| {
-            let c = r.result.as_ref().ok()?;
+            let c = r.result.as_ref().ok().filter(|c| c.skipped.is_none())?;
             let index = LineIndex::new(&c.text);
             let diagnostics: Vec<serde_json::Value> = c
-                .analysis
                 .diagnostics
                 .iter()
                 .map(|d| {
@@ -382,7 +418,7 @@ fn write_json(reports: &[FileReport], out: &mut dyn Write) -> std::io::Result<()
                     })
                 })
                 .collect();
-            Some(json!({"path": r.path, "policyType": c.analysis.policy_type.as_str(), "diagnostics": diagnostics}))
+            Some(json!({"path": r.path, "policyType": c.policy_type, "diagnostics": diagnostics}))
         })
         .collect();
     serde_json::to_writer(&mut *out, &json!({ "files": files }))?;
@@ -414,7 +450,7 @@ fn write_sarif(reports: &[FileReport], out: &mut dyn Write) -> std::io::Result<(
     for r in reports {
         let Ok(c) = &r.result else { continue };
         let index = LineIndex::new(&c.text);
-        for d in &c.analysis.diagnostics {
+        for d in &c.diagnostics {
             let s = index.line_col_utf16(&c.text, d.range.start);
             let e = index.line_col_utf16(&c.text, d.range.end);
             results.push(json!({

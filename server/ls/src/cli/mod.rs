@@ -6,5 +6,6 @@ pub mod compare;
 pub mod explain;
 pub mod grants;
 pub mod public;
+pub mod host;
 pub mod simulate;
 pub mod test_cmd;

@@ -464,6 +464,10 @@ rule_docs! {
         bad: r#"`Deny s3:* on *` and `Allow s3:GetObject`"#,
         good: r#"remove or narrow the `Deny`"#,
         fix: None;
+    "I001":
+        bad: r#"`Statement:\n  - Effect: Allow\n    Action: [s3:GetObject` (a YAML flow sequence never closed)"#,
+        good: r#"`Statement:\n  - Effect: Allow\n    Action: [s3:GetObject]`"#,
+        fix: None;
     "T001":
         bad: r#"`{"name": "prod", "request": {"action": "ecs:RunTask", "resource": "*", "context": {"ecs:cluster": "arn:aws:ecs:us-east-1:111122223333:cluster/prod"}}, "expect": "Allow"}` against a policy that allows only `cluster/default`"#,
         good: r#"`"expect": "ImplicitDeny"`, or widen the policy's condition"#,
