@@ -77,6 +77,8 @@ pub fn build(
                 prefix: prefix.clone(),
                 name: String::new(),
                 data: expand_urls(data),
+                // The Service Reference does not say; carried over from the base below.
+                rcp: false,
             },
         };
         services.insert(svc.prefix.to_ascii_lowercase(), svc);
@@ -85,7 +87,11 @@ pub fn build(
     for old in base.services() {
         let key = old.prefix().to_ascii_lowercase();
         match services.get_mut(&key) {
-            Some(new) => carry_over(old, new, &mut summary),
+            Some(new) => {
+                // Whether RCPs apply is not in the Service Reference: it stays as it was.
+                new.rcp |= old.rcp_supported();
+                carry_over(old, new, &mut summary);
+            }
             None => {
                 // Absent from the download: the base's data stays.
                 services.insert(
@@ -94,6 +100,7 @@ pub fn build(
                         prefix: old.prefix().to_string(),
                         name: old.name().to_string(),
                         data: expand_urls(old.data().clone()),
+                        rcp: old.rcp_supported(),
                     },
                 );
             }

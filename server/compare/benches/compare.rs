@@ -9,8 +9,8 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use iam_policy::model::Policy;
 use iam_compare::{Options, compare};
+use iam_policy::model::Policy;
 
 /// A ~6 KB identity policy over a dozen services with resources and conditions; `extra` adds
 /// one action to a late statement (the change under review).

@@ -22,15 +22,15 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use iam_policy::semantics::operator::{BaseOperator, OperatorFamily, ParsedOperator};
-use iam_policy::semantics::values::{parse_cidr, parse_date, parse_ip};
-use iam_policy::semantics::variables::may_contain_variables;
-use iam_policy::semantics::wildcard::{Raw, arn_account, match_action, match_resource};
-use iam_eval::{ContextValue, PolicyType, PolicySet, Request, evaluate};
+use iam_eval::{ContextValue, PolicySet, PolicyType, Request, evaluate};
 use iam_policy::model::{
     ConditionBlock, ConditionEntry, ConditionOperatorBlock, Effect, Policy, PrincipalElement,
     PrincipalValue, Spanned, Statement, StringList, Version,
 };
+use iam_policy::semantics::operator::{BaseOperator, OperatorFamily, ParsedOperator};
+use iam_policy::semantics::values::{parse_cidr, parse_date, parse_ip};
+use iam_policy::semantics::variables::may_contain_variables;
+use iam_policy::semantics::wildcard::{Raw, arn_account, match_action, match_resource};
 use iam_syntax::TextRange;
 use rustc_hash::{FxHashMap, FxHashSet};
 

@@ -28,32 +28,6 @@ use request::{EvalContext, is_account_id};
 
 pub use iam_policy::PolicyType;
 
-/// How the evaluator treats each policy type (S14): which policies only limit, and in which the
-/// `Principal` takes part in matching. A role trust policy is evaluated as the resource-based
-/// policy of the role.
-trait EvalRole {
-    /// Whether `Principal` / `NotPrincipal` take part in matching (S10.3).
-    fn matches_principal(&self) -> bool;
-    /// Policies that only limit: each one present must allow (S14).
-    fn is_limit(&self) -> bool;
-    /// A resource-based policy (a role trust policy is one).
-    fn is_resource_based(&self) -> bool;
-}
-
-impl EvalRole for PolicyType {
-    fn matches_principal(&self) -> bool {
-        matches!(self, Self::Resource | Self::Trust | Self::Rcp)
-    }
-
-    fn is_limit(&self) -> bool {
-        matches!(self, Self::Boundary | Self::Scp | Self::Rcp | Self::Session)
-    }
-
-    fn is_resource_based(&self) -> bool {
-        matches!(self, Self::Resource | Self::Trust)
-    }
-}
-
 /// One policy with its kind and a display name (usually the file name).
 #[derive(Clone, Debug)]
 pub struct PolicyInput<'a> {

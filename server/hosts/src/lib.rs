@@ -11,10 +11,10 @@ pub mod terraform;
 pub mod value;
 pub mod yaml;
 
-use iam_validate::config::{Config, Suppression};
 use iam_policy::diagnostic::rules;
-use iam_validate::{Analysis, Diagnostic, Fix, Options, PolicyType, TextEdit};
 use iam_syntax::TextRange;
+use iam_validate::config::{Config, Suppression};
+use iam_validate::{Analysis, Diagnostic, Fix, Options, PolicyType, TextEdit};
 
 pub use value::{Placeholder, Segment, SourceMap, Val};
 

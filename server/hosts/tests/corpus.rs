@@ -7,9 +7,9 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use iam_hosts::{HostKind, analyze};
 use iam_validate::Severity;
 use iam_validate::config::Config;
-use iam_hosts::{HostKind, analyze};
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
     for e in std::fs::read_dir(dir).unwrap() {

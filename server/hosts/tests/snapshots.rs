@@ -6,8 +6,8 @@
 use std::fmt::Write;
 use std::path::Path;
 
-use iam_validate::config::Config;
 use iam_hosts::{HostKind, analyze};
+use iam_validate::config::Config;
 
 fn render(name: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))

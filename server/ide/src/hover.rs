@@ -217,7 +217,7 @@ fn action_or_pattern(value: &str, _stmt: Option<&Statement>) -> Option<String> {
                         "`{value}` is not an action of {} (`{}`) in the catalog ({}).{}",
                         s.name(),
                         s.prefix(),
-                        crate::validate::newer_action_note(cat, false),
+                        iam_validate::newer_action_note(cat, false),
                         catalog_footer()
                     )
                 })

@@ -112,6 +112,25 @@ impl PolicyType {
         matches!(self, Self::Resource | Self::Trust | Self::Scp | Self::Rcp)
     }
 
+    /// Whether `Principal` / `NotPrincipal` take part in evaluation (S10.3): in resource-based,
+    /// trust and resource control policies.
+    #[must_use]
+    pub const fn matches_principal(self) -> bool {
+        matches!(self, Self::Resource | Self::Trust | Self::Rcp)
+    }
+
+    /// Policies that only limit: each one present must allow (S14).
+    #[must_use]
+    pub const fn is_limit(self) -> bool {
+        matches!(self, Self::Boundary | Self::Scp | Self::Rcp | Self::Session)
+    }
+
+    /// A resource-based policy; a role trust policy is the resource-based policy of the role.
+    #[must_use]
+    pub const fn is_resource_based(self) -> bool {
+        matches!(self, Self::Resource | Self::Trust)
+    }
+
     /// Whether statements of this type must have `Resource`/`NotResource`.
     #[must_use]
     pub const fn requires_resource(self) -> bool {

@@ -11,6 +11,7 @@ use iam_policy::diagnostic;
 use iam_policy::{lower, model};
 use iam_syntax::{Parse, ParseOptions};
 
+pub use checks::newer_action_note;
 pub use iam_policy::{
     Diagnostic, Fix, PolicyType, Rule, Severity, TextEdit, infer_policy_type, parse_policy,
 };

@@ -3,9 +3,9 @@
 //! confirms (checked again here).
 #![allow(clippy::unwrap_used)]
 
-use iam_eval::{PolicyType, PolicySet, evaluate};
-use iam_policy::model::Policy;
 use iam_compare::{Options, Report, Verdict, compare, grants, public};
+use iam_eval::{PolicySet, PolicyType, evaluate};
+use iam_policy::model::Policy;
 
 fn policy(statements: &str) -> Policy {
     let text = format!(r#"{{"Version": "2012-10-17", "Statement": [{statements}]}}"#);

@@ -3,9 +3,9 @@
 //! witnesses that hold. The same for `grants` and `public`.
 #![allow(clippy::unwrap_used)]
 
-use iam_eval::{ContextValue, PolicyType, PolicySet, Request, evaluate};
-use iam_policy::model::Policy;
 use iam_compare::{Options, Verdict, compare, grants, public};
+use iam_eval::{ContextValue, PolicySet, PolicyType, Request, evaluate};
+use iam_policy::model::Policy;
 use proptest::prelude::*;
 use proptest::sample::select;
 

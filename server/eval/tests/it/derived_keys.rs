@@ -3,7 +3,7 @@
 //! evaluating with exactly the context given.
 
 use iam_eval::{
-    Decision, PolicyType, PolicySet, Request, derived_keys, evaluate, run_sidecar_tests_checked,
+    Decision, PolicySet, PolicyType, Request, derived_keys, evaluate, run_sidecar_tests_checked,
 };
 
 const ALICE: &str = "arn:aws:iam::111122223333:user/division/alice";

@@ -2,6 +2,6 @@
 
 #![allow(clippy::unwrap_used, clippy::missing_panics_doc)]
 
-mod evaluate_props;
 mod derived_keys;
+mod evaluate_props;
 mod evaluate_table;

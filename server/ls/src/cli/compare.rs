@@ -6,10 +6,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use iam_eval::PolicyType;
+use iam_compare::{Options, Report, Verdict, request_json};
 use iam_policy::model::Policy;
 use iam_validate::{PolicyType, infer_policy_type};
-use iam_compare::{Options, Report, Verdict, request_json};
 use serde_json::json;
 
 use super::simulate::{located, read};

@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use iam_validate::Options;
 use iam_hosts::HostKind;
+use iam_validate::Options;
 
 use super::check::Checked;
 use crate::project::Project;

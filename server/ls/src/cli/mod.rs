@@ -5,7 +5,7 @@ pub mod check;
 pub mod compare;
 pub mod explain;
 pub mod grants;
-pub mod public;
 pub mod host;
+pub mod public;
 pub mod simulate;
 pub mod test_cmd;

@@ -4,7 +4,9 @@
 #![allow(clippy::unwrap_used, clippy::missing_panics_doc)]
 
 mod abuse;
+mod catalog_update;
 mod cli;
+mod cli_hosts;
 mod common;
 mod ide_e2e;
 mod lifecycle;

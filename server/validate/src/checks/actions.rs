@@ -207,7 +207,7 @@ fn unknown(
 
 /// What to do when an action may be newer than the catalog: names the catalog's date and the
 /// update command (and, when `extra` is set, the project setting).
-pub(crate) fn newer_action_note(cat: &iam_catalog::Catalog, extra: bool) -> String {
+pub fn newer_action_note(cat: &iam_catalog::Catalog, extra: bool) -> String {
     let date = &cat.metadata().date;
     let date = date.get(..10).unwrap_or(date);
     let tail = if extra {

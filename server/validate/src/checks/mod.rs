@@ -22,7 +22,7 @@ pub(crate) mod resources;
 mod security;
 mod types;
 
-pub(crate) use actions::newer_action_note;
+pub use actions::newer_action_note;
 
 use iam_catalog::{ActionRef, catalog};
 use iam_syntax::{Parse, TextRange};
