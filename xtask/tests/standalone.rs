@@ -30,14 +30,15 @@ fn tracked_files(root: &Path) -> Vec<String> {
         .arg(root)
         .args(["ls-files", "-z"])
         .output();
-    if let Ok(out) = git {
-        if out.status.success() && !out.stdout.is_empty() {
-            return String::from_utf8_lossy(&out.stdout)
-                .split('\0')
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect();
-        }
+    if let Ok(out) = git
+        && out.status.success()
+        && !out.stdout.is_empty()
+    {
+        return String::from_utf8_lossy(&out.stdout)
+            .split('\0')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect();
     }
     let mut files = Vec::new();
     walk(root, root, &mut files);
@@ -178,11 +179,7 @@ fn check_links(path: &str, line: &str, line_no: usize, out: &mut Vec<(usize, Str
         let mut escapes = false;
         for c in dir.join(target).components() {
             match c {
-                Component::ParentDir => {
-                    if parts.pop().is_none() {
-                        escapes = true;
-                    }
-                }
+                Component::ParentDir => escapes |= parts.pop().is_none(),
                 Component::Normal(s) => parts.push(s.to_string_lossy().into_owned()),
                 _ => {}
             }
