@@ -28,6 +28,9 @@ pub const CACHE_DIR_ENV: &str = "IAM_POLICY_LS_CACHE_DIR";
 pub const MANIFEST: &str = "manifest.json";
 /// The lock file's name.
 pub const LOCK: &str = "update.lock";
+/// Ends every problem message of [`select`].
+pub const FALLBACK_NOTE: &str = "; using the embedded catalog";
+
 /// Bumped when the manifest's layout changes incompatibly.
 pub const MANIFEST_FORMAT: u32 = 1;
 
@@ -310,7 +313,7 @@ pub fn select(forced: Option<&Path>, cache_dir: Option<&Path>) -> Selected {
                 catalog: embedded(),
                 origin: Origin::Embedded,
                 manifest: None,
-                problem: Some(format!("catalog {e}; using the embedded catalog")),
+                problem: Some(format!("cannot use the catalog: {e}{FALLBACK_NOTE}")),
             },
         };
     }
@@ -352,7 +355,7 @@ pub fn select(forced: Option<&Path>, cache_dir: Option<&Path>) -> Selected {
             origin: Origin::Embedded,
             manifest: None,
             problem: Some(format!(
-                "the catalog cache cannot be used ({e}); using the embedded catalog"
+                "the catalog cache cannot be used ({e}){FALLBACK_NOTE}"
             )),
         },
     }

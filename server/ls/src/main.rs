@@ -107,7 +107,8 @@ fn main() -> ExitCode {
         if cli.catalog.is_some() {
             // A catalog the user named must be usable.
             if let Some(p) = iam_policy_ls::catalog_choice::take_problem() {
-                let _ = writeln!(stderr.lock(), "error: {p}");
+                let p = p.trim_end_matches(iam_catalog_gen::cache::FALLBACK_NOTE);
+                let _ = writeln!(stderr.lock(), "error: --catalog: {p}");
                 return ExitCode::from(2);
             }
         }
