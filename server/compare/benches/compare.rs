@@ -74,6 +74,23 @@ fn bench(c: &mut Criterion) {
     c.bench_function("compare ReadOnlyAccess -> ViewOnlyAccess", |b| {
         b.iter(|| black_box(compare(black_box(&read_only), black_box(&view_only), &opts)));
     });
+    // The decision alone: one confirmed finding, the others only counted.
+    let first = Options {
+        max_findings: 1,
+        ..Options::default()
+    };
+    c.bench_function(
+        "compare ViewOnlyAccess -> ReadOnlyAccess, first finding",
+        |b| {
+            b.iter(|| {
+                black_box(compare(
+                    black_box(&view_only),
+                    black_box(&read_only),
+                    &first,
+                ))
+            });
+        },
+    );
 }
 
 criterion_group! {
