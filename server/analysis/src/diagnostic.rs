@@ -236,5 +236,7 @@ pub mod rules {
         FORALLVALUES_NO_NULL = "H004", "forallvalues-without-null", Warning, None, "An `Allow` with `ForAllValues:` and no `Null` guard also allows requests without the key.";
         ALLOW_SHADOWED = "H005", "allow-shadowed-by-deny", Warning, None, "An `Allow` statement that a `Deny` in the same policy overrides for everything it grants.";
         HOST_SYNTAX_ERROR = "I001", "host-syntax-error", Error, None, "The CloudFormation/SAM template (YAML or JSON) or Terraform file around embedded policies does not parse there.";
+        SAM_UNKNOWN_POLICY_TEMPLATE = "I002", "sam-unknown-policy-template", Error, None, "A SAM `Policies` entry names a policy template that SAM does not have.";
+        SAM_TEMPLATE_PARAMETERS = "I003", "sam-policy-template-parameters", Error, None, "A SAM policy template is given a parameter it does not take, or lacks one it needs.";
     }
 }

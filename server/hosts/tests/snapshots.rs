@@ -163,3 +163,4 @@ fn broken_host_corpus() {
 }
 snap!(terraform, "main.tf");
 snap!(broken_terraform_keeps_other_blocks, "broken.tf");
+snap!(sam_policies, "sam.yaml");
