@@ -266,6 +266,11 @@ pub fn analyze_extraction(
 /// only the literal prefix (the service of an action, the `arn:partition:service` of an ARN).
 const PARTIAL_SAFE: &[&str] = &["B001", "B007", "C001", "C003", "C004", "C005"];
 
+/// Rules that relate one value to others (`s3:GetObject` covered by `s3:*`): a placeholder's
+/// stand-in value (`*`) could be the other side, so they are dropped from documents with
+/// placeholders.
+const RELATIONAL: &[&str] = &["B008", "C013", "C015", "H001", "H002", "H005"];
+
 /// Whether a finding at `virt` depends on a value unknown before deployment.
 #[must_use]
 pub fn depends_on_placeholder(map: &SourceMap, virt: TextRange, code: &str) -> bool {
@@ -285,6 +290,9 @@ pub fn depends_on_placeholder(map: &SourceMap, virt: TextRange, code: &str) -> b
 #[must_use]
 pub fn map_diagnostic(d: &Diagnostic, doc: &VirtualDoc, host: &str) -> Option<Diagnostic> {
     if depends_on_placeholder(&doc.map, d.range, d.rule.code) {
+        return None;
+    }
+    if RELATIONAL.contains(&d.rule.code) && !doc.map.placeholders.is_empty() {
         return None;
     }
     let range = clamp(doc.map.map_range(d.range), host);

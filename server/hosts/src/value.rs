@@ -370,6 +370,7 @@ impl Emitter {
                     self.value(v);
                 }
                 self.out.push('}');
+                self.brackets(start, *range);
                 self.seg(start, *range, false);
             }
             Val::Seq { range, items } => {
@@ -384,6 +385,7 @@ impl Emitter {
                     self.value(v);
                 }
                 self.out.push(']');
+                self.brackets(start, *range);
                 self.seg(start, *range, false);
             }
             Val::Str(s) => self.string(s),
@@ -399,6 +401,24 @@ impl Emitter {
                     self.value(v);
                 }
             }
+        }
+    }
+
+    /// The opening and closing brackets map to the first and last byte of the host value (a
+    /// finding on `{` alone stays one character wide).
+    fn brackets(&mut self, start: usize, host: Range) {
+        if host.end > host.start {
+            let end = self.out.len();
+            self.map.segments.push(Segment {
+                virt: r(start, start + 1),
+                host: Range::new(host.start, host.start + 1),
+                exact: false,
+            });
+            self.map.segments.push(Segment {
+                virt: r(end - 1, end),
+                host: Range::new(host.end - 1, host.end),
+                exact: false,
+            });
         }
     }
 

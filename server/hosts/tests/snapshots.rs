@@ -161,3 +161,6 @@ fn broken_host_corpus() {
     }
     assert!(count > 0);
 }
+snap!(terraform, "main.tf");
+snap!(broken_terraform_keeps_other_blocks, "broken.tf");
+snap!(sam_policies, "sam.yaml");

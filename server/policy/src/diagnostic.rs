@@ -247,6 +247,8 @@ pub mod rules {
         FORALLVALUES_NO_NULL = "H004", "forallvalues-without-null", Warning, None, "An `Allow` with `ForAllValues:` and no `Null` guard also allows requests without the key.";
         ALLOW_SHADOWED = "H005", "allow-shadowed-by-deny", Warning, None, "An `Allow` statement that a `Deny` in the same policy overrides for everything it grants.";
         HOST_SYNTAX_ERROR = "I001", "host-syntax-error", Error, None, "The YAML or JSON template or the Terraform file does not parse at this place; policies elsewhere in the file are still checked. Fix the YAML/HCL syntax.";
+        SAM_UNKNOWN_POLICY_TEMPLATE = "I002", "sam-unknown-policy-template", Error, None, "A SAM `Policies` entry `{Name: {...}}` whose name is no SAM policy template (the 81 of SAM's `policy_templates.json`), with did-you-mean. An AWS managed policy is named by a plain string, not a mapping.";
+        SAM_TEMPLATE_PARAMETERS = "I003", "sam-policy-template-parameters", Error, None, "A SAM policy template with a parameter it does not take (did-you-mean) or without one it needs; templates without parameters take `{}`.";
         TEST_FAILED = "T001", "policy-test-failed", Error, None, "A test expects a different decision than the policy gives; the message carries the evaluator's explanation. Range: the test's `name`.";
         TEST_INVALID = "T002", "policy-test-invalid", Error, None, "A test entry cannot run (malformed request, unknown `expect`), or the policy beside the tests file cannot be read.";
     }

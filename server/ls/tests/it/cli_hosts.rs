@@ -130,3 +130,24 @@ fn yaml_syntax_error_is_one_finding_and_the_rest_is_checked() {
     assert_eq!(codes, ["I001"]);
     assert_eq!(o.status.code(), Some(1));
 }
+
+#[test]
+fn terraform_findings_are_at_host_positions() {
+    let o = run(&["check", "tests/fixtures/hosts/main.tf"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(
+        out.contains(" --> tests/fixtures/hosts/main.tf:7:19"),
+        "{out}"
+    );
+    assert!(out.contains("error[A009]"), "{out}");
+    // A look-alike (IoT policy) gets no IAM finding.
+    assert!(!out.contains("iot:Nope"), "{out}");
+    let o = run(&["check", "tests/fixtures/hosts/variables.tf"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stderr(&o).contains("skipped: no policy-bearing argument"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -468,6 +468,14 @@ rule_docs! {
         bad: r#"`Statement:\n  - Effect: Allow\n    Action: [s3:GetObject` (a YAML flow sequence never closed)"#,
         good: r#"`Statement:\n  - Effect: Allow\n    Action: [s3:GetObject]`"#,
         fix: None;
+    "I002":
+        bad: r#"`Policies: [{S3ReadPolicyy: {BucketName: !Ref Bucket}}]`"#,
+        good: r#"`Policies: [{S3ReadPolicy: {BucketName: !Ref Bucket}}]`"#,
+        fix: None;
+    "I003":
+        bad: r#"`Policies: [{S3ReadPolicy: {Bucket: !Ref Bucket}}]`"#,
+        good: r#"`Policies: [{S3ReadPolicy: {BucketName: !Ref Bucket}}]`"#,
+        fix: None;
     "T001":
         bad: r#"`{"name": "prod", "request": {"action": "ecs:RunTask", "resource": "*", "context": {"ecs:cluster": "arn:aws:ecs:us-east-1:111122223333:cluster/prod"}}, "expect": "Allow"}` against a policy that allows only `cluster/default`"#,
         good: r#"`"expect": "ImplicitDeny"`, or widen the policy's condition"#,
