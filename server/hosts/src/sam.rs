@@ -6,7 +6,6 @@ use std::sync::OnceLock;
 use iam_policy::diagnostic::rules;
 use iam_validate::Diagnostic;
 
-
 use crate::value::Val;
 use crate::{Site, VirtualDoc, cfn};
 

@@ -132,16 +132,8 @@ fn broken_host_corpus() {
             continue;
         };
         count += 1;
-        let mut text = String::new();
-        let mut expected = Vec::new();
-        let mut open = 0;
-        for c in raw.chars() {
-            match c {
-                '⟦' => open = text.len() as u32,
-                '⟧' => expected.push((open, text.len() as u32)),
-                c => text.push(c),
-            }
-        }
+        let (text, ranges) = iam_test_support::ranges(&raw);
+        let expected: Vec<(u32, u32)> = ranges.iter().map(|r| (r.start, r.end)).collect();
         let a = analyze(kind, &text, None, &Config::default(), &[]);
         let code = &name[..4];
         let got: Vec<(u32, u32)> = a
