@@ -190,8 +190,12 @@ fn check_arn(
                 "`{raw}` is not an ARN: resources are `arn:partition:service:region:account:resource` (or `*`)"
             ),
         );
-        if raw.len() >= 4 && raw[..4].eq_ignore_ascii_case("arn:") {
-            let fixed = format!("arn:{}", &raw[4..]);
+        if let Some(rest) = raw
+            .get(..4)
+            .filter(|p| p.eq_ignore_ascii_case("arn:"))
+            .and_then(|_| raw.get(4..))
+        {
+            let fixed = format!("arn:{rest}");
             d = d.with_fix(replace_item("Write `arn:` in lower case", item, &fixed));
         } else if ["aws:", "aws-cn:", "aws-us-gov:"]
             .iter()
