@@ -1,5 +1,6 @@
 //! [`Catalog`]: decoding the file header, indexes, and the lookups that span services.
 
+use crate::similar::rank;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
@@ -521,53 +522,4 @@ pub(crate) fn scan_key<'a>(s: &'a Service, canonical_lower: &str, out: &mut Vec<
 
 pub(crate) fn key_prefix_template_match(template: &str, prefix: &str) -> bool {
     matching::template_match_ci(template, prefix)
-}
-
-/// Ranks candidates by similarity to `target` (lower-case), keeping those at or
-/// above `threshold`. Jaro-Winkler on lower-cased names, with a bonus for a
-/// shared prefix and a small length-difference penalty.
-pub(crate) fn rank<'a, T: Copy>(
-    cands: impl Iterator<Item = (&'a str, T)>,
-    target: &str,
-    threshold: f64,
-) -> Vec<T> {
-    let mut scored: Vec<(f64, &'a str, T)> = cands
-        .filter_map(|(name, t)| {
-            let l = name.to_ascii_lowercase();
-            if l == target {
-                return None;
-            }
-            let jw = strsim::jaro_winkler(&l, target);
-            let lev = strsim::normalized_damerau_levenshtein(&l, target);
-            let score = jw.max(lev) + keyboard_bonus(&l, target);
-            (score >= threshold).then_some((score, name, t))
-        })
-        .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-    scored.into_iter().map(|(_, _, t)| t).collect()
-}
-
-/// Small bonus when two equal-length names differ by one substitution of
-/// neighbouring QWERTY keys (`ecz` is closer to `ecs` than to `ec2`).
-pub(crate) fn keyboard_bonus(a: &str, b: &str) -> f64 {
-    const ROWS: [&[u8]; 4] = [b"1234567890-", b"qwertyuiop", b"asdfghjkl", b"zxcvbnm"];
-    fn pos(c: u8) -> Option<(i32, i32)> {
-        ROWS.iter().enumerate().find_map(|(r, row)| {
-            row.iter()
-                .position(|&x| x == c)
-                .map(|p| (r as i32, p as i32))
-        })
-    }
-    if a.len() != b.len() {
-        return 0.0;
-    }
-    let diffs: Vec<(u8, u8)> = a.bytes().zip(b.bytes()).filter(|(x, y)| x != y).collect();
-    if let [(x, y)] = diffs[..] {
-        if let (Some((r1, c1)), Some((r2, c2))) = (pos(x), pos(y)) {
-            if (r1 - r2).abs() <= 1 && (c1 - c2).abs() <= 1 {
-                return 0.01;
-            }
-        }
-    }
-    0.0
 }

@@ -26,7 +26,7 @@
 //! # Layout
 //! `enums.rs` (access levels, key types), `catalog.rs` ([`Catalog`] and its
 //! lookups), `service.rs`, `action.rs`, `resource_type.rs`, `condition_key.rs`
-//! (the views), `matching.rs` (wildcards, ARN formats), `format.rs` (the file
+//! (the views), `matching.rs` (wildcards, ARN formats), `similar.rs` (the did-you-mean ranker), `format.rs` (the file
 //! format) and `curated/` (the tables this project maintains by hand).
 
 #![forbid(unsafe_code)]
@@ -40,6 +40,7 @@ pub mod format;
 mod matching;
 mod resource_type;
 mod service;
+pub mod similar;
 
 use std::borrow::Cow;
 use std::fmt;

@@ -367,17 +367,7 @@ impl ParsedOperator {
 fn suggest(name: &str) -> Option<&'static str> {
     let lower = name.to_ascii_lowercase();
     let stripped = lower.strip_suffix("ifexists").unwrap_or(&lower);
-    BaseOperator::ALL
-        .iter()
-        .map(|op| {
-            (
-                op.name(),
-                strsim::levenshtein(&op.name().to_ascii_lowercase(), stripped),
-            )
-        })
-        .filter(|(_, d)| *d <= 3)
-        .min_by_key(|(_, d)| *d)
-        .map(|(n, _)| n)
+    iam_catalog::similar::closest(stripped, BaseOperator::ALL.iter().map(|op| op.name()))
 }
 
 impl fmt::Display for ParsedOperator {
