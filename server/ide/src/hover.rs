@@ -1,14 +1,13 @@
 //! Hover: actions, wildcard patterns, ARNs, condition keys and operators, policy variables and
 //! element names.
 
-use std::fmt::Write as _;
-
-use iam_catalog::{AccessLevel, ActionRef, catalog};
+use iam_catalog::{ActionRef, catalog};
 use iam_syntax::TextRange;
 
 use super::clamp;
 use super::completion::statement_actions;
 use super::docs;
+use super::facts::{self, Style};
 use super::locate::{Role, Seg, locate, statement_at};
 use iam_policy::model::{Statement, Version};
 use iam_validate::Analysis;
@@ -145,64 +144,7 @@ fn policy_type_line(analysis: &Analysis) -> String {
 }
 
 pub(crate) fn action_markdown(a: ActionRef<'_>) -> String {
-    let mut s = format!(
-        "**{}** — {}\n\n*{}*",
-        a.full_name(),
-        a.service().name(),
-        a.access_level()
-    );
-    if !a.description().is_empty() {
-        let _ = write!(s, ": {}", a.description());
-    }
-    if a.accepts_only_wildcard_resource() {
-        s.push_str("\n\n**Resource:** `*` only (no resource-level permissions).");
-    } else {
-        s.push_str("\n\n**Resource types:**");
-        for r in a.resource_types() {
-            let formats = r
-                .resource_type()
-                .map(|t| t.arn_formats().join("`, `"))
-                .unwrap_or_default();
-            let _ = write!(
-                s,
-                "\n- `{}`{}{}",
-                r.name(),
-                if r.is_required() { " (required)" } else { "" },
-                if formats.is_empty() {
-                    String::new()
-                } else {
-                    format!(": `{formats}`")
-                }
-            );
-        }
-    }
-    let keys = a.all_condition_keys();
-    if !keys.is_empty() {
-        let _ = write!(
-            s,
-            "\n\n**Condition keys:** {}",
-            keys.iter()
-                .map(|k| format!("`{k}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-    }
-    if !a.dependent_actions().is_empty() {
-        let _ = write!(
-            s,
-            "\n\n**Dependent actions:** {}",
-            a.dependent_actions()
-                .iter()
-                .map(|k| format!("`{k}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-    }
-    let url = a.documentation_url();
-    if !url.is_empty() {
-        let _ = write!(s, "\n\n[Documentation]({url})");
-    }
-    s
+    facts::action(a).render(Style::Markdown)
 }
 
 fn action_or_pattern(value: &str, _stmt: Option<&Statement>) -> Option<String> {
@@ -229,45 +171,7 @@ fn action_or_pattern(value: &str, _stmt: Option<&Statement>) -> Option<String> {
 
 /// Markdown for a wildcard action pattern: count, then the actions grouped by access level.
 pub(crate) fn pattern_markdown(pattern: &str) -> String {
-    let matched = catalog().expand(pattern);
-    let n = matched.len();
-    let mut s = format!(
-        "`{pattern}` matches **{n}** action{}",
-        if n == 1 { "" } else { "s" }
-    );
-    if n == 0 {
-        return s;
-    }
-    let services: std::collections::BTreeSet<&str> = matched.iter().map(|a| a.prefix()).collect();
-    if services.len() > 1 {
-        let _ = write!(s, " in {} services", services.len());
-    }
-    s.push('.');
-    let levels = [
-        AccessLevel::List,
-        AccessLevel::Read,
-        AccessLevel::Write,
-        AccessLevel::Tagging,
-        AccessLevel::PermissionsManagement,
-    ];
-    let per_level = if n > MAX_LISTED { 8 } else { MAX_LISTED };
-    for level in levels {
-        let group: Vec<&ActionRef<'_>> = matched
-            .iter()
-            .filter(|a| a.access_level() == level)
-            .collect();
-        if group.is_empty() {
-            continue;
-        }
-        let _ = write!(s, "\n\n**{level}** ({})", group.len());
-        for a in group.iter().take(per_level) {
-            let _ = write!(s, "\n- `{}`", a.full_name());
-        }
-        if group.len() > per_level {
-            let _ = write!(s, "\n- ... and {} more", group.len() - per_level);
-        }
-    }
-    s
+    facts::pattern(catalog(), pattern, Some(MAX_LISTED)).render(Style::Markdown)
 }
 
 /// Markdown for an ARN: its parts, the resource types it matches, and which of the statement's
@@ -279,34 +183,9 @@ pub(crate) fn arn_markdown(arn: &str, stmt: Option<&Statement>) -> Option<String
     if !arn.starts_with("arn:") {
         return None;
     }
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    let mut s = format!("**ARN** `{arn}`\n\n| part | value |\n|---|---|");
-    for (name, v) in ["partition", "service", "region", "account", "resource"]
-        .iter()
-        .zip(parts.iter().skip(1))
-    {
-        let shown = if v.is_empty() {
-            "*(empty)*".to_owned()
-        } else {
-            format!("`{v}`")
-        };
-        let _ = write!(s, "\n| {name} | {shown} |");
-    }
-    let matches = catalog().match_arn(arn);
-    if matches.is_empty() {
-        s.push_str("\n\nNo resource type of the catalog matches this ARN.");
-    } else {
-        s.push_str("\n\n**Resource type:**");
-        for m in matches.iter().take(3) {
-            let _ = write!(
-                s,
-                "\n- `{}` ({}): `{}`",
-                m.resource_type.name(),
-                m.resource_type.service().prefix(),
-                m.format
-            );
-        }
-    }
+    let cat = catalog();
+    let mut f = facts::arn(cat, arn);
+    let matches = cat.match_arn(arn);
     if let Some(st) = stmt {
         let acts = statement_actions(st, 200);
         if !acts.is_empty() {
@@ -325,70 +204,49 @@ pub(crate) fn arn_markdown(arn: &str, stmt: Option<&Statement>) -> Option<String
                     no.push(a.full_name())
                 }
             }
-            let list = |v: &[String]| {
-                let mut l: Vec<String> = v.iter().take(15).map(|a| format!("`{a}`")).collect();
-                if v.len() > 15 {
-                    l.push(format!("and {} more", v.len() - 15));
-                }
-                l.join(", ")
-            };
             if !yes.is_empty() {
-                let _ = write!(s, "\n\n**Accepted by:** {}", list(&yes));
+                f.field("Accepted by", action_list(&yes));
             }
             if !no.is_empty() {
-                let _ = write!(s, "\n\n**Not accepted by:** {}", list(&no));
+                f.field("Not accepted by", action_list(&no));
             }
         }
     }
-    Some(s)
+    Some(f.render(Style::Markdown))
+}
+
+/// At most 15 action names as code spans, then how many more.
+fn action_list(v: &[String]) -> String {
+    let mut l: Vec<String> = v.iter().take(15).map(|a| format!("`{a}`")).collect();
+    if v.len() > 15 {
+        l.push(format!("and {} more", v.len() - 15));
+    }
+    l.join(", ")
 }
 
 /// Markdown for a condition key.
 pub(crate) fn condition_key_markdown(key: &str, stmt: Option<&Statement>) -> Option<String> {
     let def = catalog().condition_key(key)?;
-    let ty = def.value_type();
-    let mut s = format!(
-        "**{}** ({}, {})\n\n{}",
-        def.name(),
-        ty,
-        if def.is_multivalued() {
-            "multivalued: use `ForAnyValue:` or `ForAllValues:`"
-        } else {
-            "single-valued"
-        },
-        def.description()
-    );
-    if def.is_global() {
-        s.push_str("\n\nGlobal condition key.");
-    }
+    let mut f = facts::condition_key(def, key);
     if let Some(st) = stmt {
         let acts = statement_actions(st, 200);
         if !acts.is_empty() && !def.is_global() {
             let (yes, no): (Vec<&ActionRef<'_>>, Vec<&ActionRef<'_>>) =
                 acts.iter().partition(|a| a.supports_condition_key(key));
+            let names = |v: &[&ActionRef<'_>]| v.iter().map(|a| a.full_name()).collect::<Vec<_>>();
             if !yes.is_empty() {
-                let _ = write!(
-                    s,
-                    "\n\n**Supported by:** {}",
-                    yes.iter()
-                        .take(15)
-                        .map(|a| format!("`{}`", a.full_name()))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                );
+                f.field("Supported by", action_list(&names(&yes)));
             }
             if !no.is_empty() {
-                let _ = write!(
-                    s,
-                    "\n\n**Not supported by:** {} (the condition is false for them: the key is absent)",
-                    no.iter()
-                        .take(15)
-                        .map(|a| format!("`{}`", a.full_name()))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                f.field(
+                    "Not supported by",
+                    format!(
+                        "{} (the condition is false for them: the key is absent)",
+                        action_list(&names(&no))
+                    ),
                 );
             }
         }
     }
-    Some(s)
+    Some(f.render(Style::Markdown))
 }

@@ -8,6 +8,7 @@
 pub mod code_actions;
 pub mod completion;
 mod docs;
+pub mod facts;
 pub mod format;
 pub mod hover;
 pub mod inlay_hints;

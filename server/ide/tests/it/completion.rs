@@ -27,6 +27,103 @@ fn ranked(l: &CompletionList) -> Vec<&str> {
     v.into_iter().map(|i| i.label.as_str()).collect()
 }
 
+/// The whole answer, best first: one line per item with its kind, label, detail and the text it
+/// inserts (marked `snippet` when it is one), flags for preselection and retriggering, then how
+/// many items are left out beyond `max`.
+fn render(s: &str, max: usize) -> String {
+    let (_, l) = comp(s);
+    let mut v: Vec<&CompletionItem> = l.items.iter().collect();
+    v.sort_by(|a, b| a.sort_text.cmp(&b.sort_text).then(a.label.cmp(&b.label)));
+    let mut out = String::new();
+    if l.is_incomplete {
+        out.push_str("(incomplete)\n");
+    }
+    for i in v.iter().take(max) {
+        out.push_str(&format!("{:?} {}", i.kind, i.label));
+        if let Some(d) = &i.detail {
+            out.push_str(&format!(" [{d}]"));
+        }
+        let snippet = if i.is_snippet { "snippet " } else { "" };
+        out.push_str(&format!(" => {snippet}{}", i.edit.new_text));
+        for e in &i.additional_edits {
+            out.push_str(&format!(" +{:?}@{}", e.new_text, e.range.start));
+        }
+        if i.preselect {
+            out.push_str(" (preselected)");
+        }
+        if i.retrigger {
+            out.push_str(" (retrigger)");
+        }
+        out.push('\n');
+    }
+    if v.len() > max {
+        out.push_str(&format!("... and {} more\n", v.len() - max));
+    }
+    out
+}
+
+// Whole answers as inline snapshots (`cargo insta test -p iam-ide --accept` rewrites them after
+// an intended change; review the diff).
+
+#[test]
+fn whole_answer_statement_elements() {
+    insta::assert_snapshot!(
+        render(r#"{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject" $0}]}"#, 20),
+        @r#"
+        Property Sid => snippet "Sid": "$1" +","@59
+        Property Principal => snippet "Principal": {
+        	"${1|AWS,Service,Federated,CanonicalUser|}": "$2"
+        } +","@59
+        Property NotPrincipal => snippet "NotPrincipal": {
+        	"${1|AWS,Service,Federated,CanonicalUser|}": "$2"
+        } +","@59
+        Property Resource => snippet "Resource": [
+        	"$1"
+        ] +","@59 (retrigger)
+        Property NotResource => snippet "NotResource": [
+        	"$1"
+        ] +","@59 (retrigger)
+        Property Condition => snippet "Condition": {
+        	"${1:StringEquals}": {
+        		"$2": "$3"
+        	}
+        } +","@59
+    "#
+    );
+}
+
+#[test]
+fn whole_answer_resource_for_the_statement_actions() {
+    insta::assert_snapshot!(
+        render(r#"{"Statement": [{"Effect": "Allow", "Action": ["ecs:RunTask", "ecs:ListClusters"], "Resource": ["$0"]}]}"#, 20),
+        @r#"
+        Resource * [required by actions without resource types] => "*"
+        Resource arn:${Partition}:ecs:${Region}:${Account}:task-definition/${TaskDefinitionFamilyName}:${TaskDefinitionRevisionNumber} [task-definition (ecs)] => snippet "arn:${1:aws}:ecs:${2:region}:${3:account}:task-definition/${4:TaskDefinitionFamilyName}:${5:TaskDefinitionRevisionNumber}"
+    "#
+    );
+}
+
+#[test]
+fn whole_answer_keys_inside_a_numeric_operator() {
+    insta::assert_snapshot!(
+        render(&RUN_TASK.replace("{OPS}", r#"{"NumericLessThan": {"$0"}}"#), 12),
+        @r#"
+        ConditionKey ecs:task-cpu [Numeric — this statement's actions] => snippet "ecs:task-cpu": "$0" (retrigger)
+        ConditionKey ecs:task-memory [Numeric — this statement's actions] => snippet "ecs:task-memory": "$0" (retrigger)
+        ConditionKey aws:MultiFactorAuthAge [Numeric — global] => snippet "aws:MultiFactorAuthAge": "$0" (retrigger)
+        ConditionKey ec2:RoleDelivery [Numeric — global] => snippet "ec2:RoleDelivery": "$0" (retrigger)
+    "#
+    );
+}
+
+#[test]
+fn whole_answer_actions_of_a_service() {
+    insta::assert_snapshot!(render(r#"{"Statement": [{"Effect": "Allow", "Action": "sqs:Send$0"}]}"#, 10), @r#"
+        (incomplete)
+        Action sqs:SendMessage [Write — Amazon SQS] => "sqs:SendMessage"
+    "#);
+}
+
 /// The document after accepting `label` (snippet markers left in).
 fn accept(s: &str, label: &str) -> String {
     let (text, l) = comp(s);

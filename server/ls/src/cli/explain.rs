@@ -3,11 +3,14 @@
 //! (`ecs:cluster`, `aws:SourceIp`, `aws:PrincipalTag/team`), a service prefix
 //! (`ecs`) or an ARN (`arn:aws:ecs:us-east-1:123456789012:cluster/default`).
 //!
-//! Depends only on `iam_catalog` and std.
+//! The facts are rendered by [`iam_ide::facts`], the renderer hover uses too (plain text here,
+//! Markdown there); this file adds the catalog-wide lists a terminal user asks for and the
+//! messages for unknown input.
 
 use std::io::{self, Write};
 
-use iam_catalog::{AccessLevel, ActionRef, Catalog, ConditionKeyRef, Service, catalog};
+use iam_catalog::{ActionRef, Catalog, ConditionKeyRef, Service, catalog};
+use iam_ide::facts::{self, Item, Style};
 
 /// Explains `input` using the embedded catalog. Returns `Ok(false)` when the
 /// input is unknown (after printing a message with suggestions).
@@ -53,60 +56,7 @@ pub fn explain_with(cat: &Catalog, input: &str, out: &mut dyn Write) -> io::Resu
 }
 
 fn explain_action(a: ActionRef<'_>, out: &mut dyn Write) -> io::Result<()> {
-    let svc = a.service();
-    writeln!(out, "{}  (action of {})", a.full_name(), svc.name())?;
-    if svc.is_retired() {
-        writeln!(
-            out,
-            "  Note: {} is a retired service; AWS no longer documents it.",
-            svc.prefix()
-        )?;
-    }
-    if !a.description().is_empty() {
-        writeln!(out, "  {}", a.description())?;
-    }
-    writeln!(out, "  Access level:      {}", a.access_level())?;
-    if a.accepts_only_wildcard_resource() {
-        writeln!(
-            out,
-            "  Resource types:    none; the Resource element must be \"*\""
-        )?;
-    } else {
-        writeln!(out, "  Resource types:")?;
-        for r in a.resource_types() {
-            let req = if r.is_required() { " (required)" } else { "" };
-            writeln!(out, "    {}{}", r.name(), req)?;
-            if let Some(t) = r.resource_type() {
-                for f in t.arn_formats() {
-                    writeln!(out, "      {f}")?;
-                }
-            }
-        }
-    }
-    let keys = a.all_condition_keys();
-    if keys.is_empty() {
-        writeln!(
-            out,
-            "  Condition keys:    none besides the global aws: keys"
-        )?;
-    } else {
-        writeln!(out, "  Condition keys:")?;
-        for k in keys {
-            writeln!(out, "    {k}")?;
-        }
-    }
-    if !a.dependent_actions().is_empty() {
-        writeln!(
-            out,
-            "  Dependent actions: {}",
-            a.dependent_actions().join(", ")
-        )?;
-    }
-    let url = a.documentation_url();
-    if !url.is_empty() {
-        writeln!(out, "  Documentation:     {url}")?;
-    }
-    Ok(())
+    writeln!(out, "{}", facts::action(a).render(Style::Plain))
 }
 
 fn explain_pattern(cat: &Catalog, pattern: &str, out: &mut dyn Write) -> io::Result<bool> {
@@ -127,21 +77,11 @@ fn explain_pattern(cat: &Catalog, pattern: &str, out: &mut dyn Write) -> io::Res
         }
         return Ok(false);
     }
-    let noun = if actions.len() == 1 {
-        "action"
-    } else {
-        "actions"
-    };
-    writeln!(out, "{pattern} matches {} {noun}:", actions.len())?;
-    let width = actions
-        .iter()
-        .map(|a| a.prefix().len() + 1 + a.name().len())
-        .max()
-        .unwrap_or(0);
-    for a in &actions {
-        let name = a.full_name();
-        writeln!(out, "  {name:<width$}  {}", a.access_level())?;
-    }
+    writeln!(
+        out,
+        "{}",
+        facts::pattern(cat, pattern, None).render(Style::Plain)
+    )?;
     Ok(true)
 }
 
@@ -151,51 +91,21 @@ fn explain_key(
     k: ConditionKeyRef<'_>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let kind = match (k.is_global(), k.service()) {
-        (true, _) => match k.category() {
-            Some(c) => format!("global condition key, {c}"),
-            None => "global condition key".to_string(),
-        },
-        (false, Some(s)) => format!("condition key of {}", s.name()),
-        (false, None) => "condition key".to_string(),
-    };
-    writeln!(out, "{}  ({kind})", k.name())?;
-    if !k.name().eq_ignore_ascii_case(input) {
-        writeln!(
-            out,
-            "  \"{input}\" is an instance of this parameterised key."
-        )?;
-    }
-    if !k.description().is_empty() {
-        writeln!(out, "  {}", k.description())?;
-    }
-    let multi = if k.is_multivalued() {
-        "multivalued: use ForAnyValue:/ForAllValues:"
-    } else {
-        "single-valued"
-    };
-    writeln!(out, "  Type: {} ({multi})", k.value_type())?;
+    const MAX: usize = 50;
+    let mut f = facts::condition_key(k, input);
     let actions = cat.actions_supporting_key(k.name());
     if actions.is_empty() {
-        if k.is_global() {
-            writeln!(
-                out,
-                "  Available in every request where AWS sets it (not listed per action)."
-            )?;
+        f.para(if k.is_global() {
+            "Available in every request where AWS sets it (not listed per action)."
         } else {
-            writeln!(out, "  No action lists this key.")?;
-        }
+            "No action lists this key."
+        });
     } else {
-        const MAX: usize = 50;
-        writeln!(out, "  Listed by {} action(s):", actions.len())?;
-        for a in actions.iter().take(MAX) {
-            writeln!(out, "    {}", a.full_name())?;
-        }
-        if actions.len() > MAX {
-            writeln!(out, "    ... and {} more", actions.len() - MAX)?;
-        }
+        let n = actions.len();
+        let items = actions.iter().map(|a| Item::code(a.full_name())).collect();
+        f.list(format!("Listed by {n} action(s)"), items, Some(MAX));
     }
-    Ok(())
+    writeln!(out, "{}", f.render(Style::Plain))
 }
 
 fn explain_service(cat: &Catalog, prefix: &str, out: &mut dyn Write) -> io::Result<bool> {
@@ -204,63 +114,12 @@ fn explain_service(cat: &Catalog, prefix: &str, out: &mut dyn Write) -> io::Resu
         write_service_suggestions(cat, prefix, out)?;
         return Ok(false);
     };
-    writeln!(out, "{}  ({})", s.prefix(), s.name())?;
-    if s.is_retired() {
-        writeln!(
-            out,
-            "  Retired service: AWS no longer documents it, but AWS managed policies still mention it."
-        )?;
-    }
-    let mut counts = [0usize; 5];
-    for a in s.actions() {
-        let i = match a.access_level() {
-            AccessLevel::List => 0,
-            AccessLevel::Read => 1,
-            AccessLevel::Write => 2,
-            AccessLevel::Tagging => 3,
-            AccessLevel::PermissionsManagement => 4,
-        };
-        counts[i] += 1;
-    }
-    let levels = ["List", "Read", "Write", "Tagging", "Permissions management"];
-    let breakdown: Vec<String> = levels
-        .iter()
-        .zip(counts)
-        .filter(|(_, n)| *n > 0)
-        .map(|(l, n)| format!("{l} {n}"))
-        .collect();
-    if breakdown.is_empty() {
-        writeln!(out, "  Actions: {}", s.actions().len())?;
-    } else {
-        writeln!(
-            out,
-            "  Actions: {} ({})",
-            s.actions().len(),
-            breakdown.join(", ")
-        )?;
-    }
-    let rts: Vec<&str> = s.resource_types().map(|r| r.name()).collect();
-    writeln!(
-        out,
-        "  Resource types ({}): {}",
-        rts.len(),
-        list_or_none(&rts)
-    )?;
-    let keys: Vec<&str> = s.condition_keys().map(|k| k.name()).collect();
-    writeln!(
-        out,
-        "  Condition keys ({}): {}",
-        keys.len(),
-        list_or_none(&keys)
-    )?;
-    if !s.documentation_url().is_empty() {
-        writeln!(out, "  Documentation: {}", s.documentation_url())?;
-    }
-    writeln!(
-        out,
-        "  Try: explain {}:*  to list every action.",
+    let mut f = facts::service(s);
+    f.para(format!(
+        "Try: explain {}:*  to list every action.",
         s.prefix()
-    )?;
+    ));
+    writeln!(out, "{}", f.render(Style::Plain))?;
     Ok(true)
 }
 
@@ -286,32 +145,29 @@ fn explain_arn(cat: &Catalog, arn: &str, out: &mut dyn Write) -> io::Result<bool
         }
         return Ok(false);
     }
-    let noun = if matches.len() == 1 {
-        "resource type"
-    } else {
-        "resource types"
-    };
-    writeln!(out, "{arn}")?;
-    writeln!(out, "  matches {} {noun}:", matches.len())?;
+    let mut f = facts::arn(cat, arn);
     for m in &matches {
         let rt = m.resource_type;
-        writeln!(out, "  {} {}", rt.service().prefix(), rt.name())?;
-        writeln!(out, "    format: {}", m.format)?;
-        let actions = rt.actions();
-        if actions.is_empty() {
-            writeln!(out, "    accepted by no action")?;
-        } else {
-            writeln!(out, "    accepted by {} action(s):", actions.len())?;
-            for a in &actions {
-                let req = a
+        let items: Vec<Item> = rt
+            .actions()
+            .iter()
+            .map(|a| {
+                let required = a
                     .resource_types()
                     .find(|r| r.name().eq_ignore_ascii_case(rt.name()))
                     .is_some_and(|r| r.is_required());
-                let req = if req { " (required)" } else { "" };
-                writeln!(out, "      {}{req}", a.full_name())?;
-            }
-        }
+                Item::code(a.full_name()).note(if required { "(required)" } else { "" })
+            })
+            .collect();
+        let label = format!(
+            "{} {} is accepted by {} action(s)",
+            rt.service().prefix(),
+            rt.name(),
+            items.len()
+        );
+        f.list(label, items, None);
     }
+    writeln!(out, "{}", f.render(Style::Plain))?;
     Ok(true)
 }
 
@@ -367,14 +223,6 @@ fn write_service_suggestions(cat: &Catalog, prefix: &str, out: &mut dyn Write) -
     Ok(())
 }
 
-fn list_or_none(items: &[&str]) -> String {
-    if items.is_empty() {
-        "none".to_string()
-    } else {
-        items.join(", ")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -389,11 +237,17 @@ mod tests {
     fn action() {
         let (ok, text) = run("ecs:runtask");
         assert!(ok, "{text}");
-        assert!(text.starts_with("ecs:RunTask"), "{text}");
-        assert!(text.contains("task-definition (required)"), "{text}");
-        assert!(text.contains("ecs:cluster"), "{text}");
-        assert!(text.contains("Dependent actions: iam:PassRole"), "{text}");
-        assert!(text.contains("Access level:      Write"), "{text}");
+        insta::assert_snapshot!(text, @r#"
+            ecs:RunTask  (Amazon Elastic Container Service)
+              Grants permission to start a task using random placement and the default Amazon ECS scheduler
+              Access level: Write
+              Resource types:
+                task-definition (required)
+                  arn:${Partition}:ecs:${Region}:${Account}:task-definition/${TaskDefinitionFamilyName}:${TaskDefinitionRevisionNumber}
+              Condition keys: aws:RequestTag/${TagKey}, aws:ResourceTag/${TagKey}, aws:TagKeys, ecs:capacity-provider, ecs:cluster, ecs:enable-ebs-volumes, ecs:enable-execute-command, ecs:ResourceTag/${TagKey}, ecs:task-cpu, ecs:task-memory
+              Dependent actions: iam:PassRole
+              Documentation: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RunTask.html
+        "#);
         let (ok, text) = run("ecs:ListClusters");
         assert!(ok);
         assert!(text.contains("must be \"*\""), "{text}");
@@ -401,11 +255,15 @@ mod tests {
 
     #[test]
     fn pattern() {
-        let (ok, text) = run("ecs:Describe*");
+        let (ok, text) = run("ecs:DescribeC*");
         assert!(ok);
-        assert!(text.contains("ecs:DescribeClusters"), "{text}");
-        assert!(text.contains("ecs:DescribeTasks"), "{text}");
-        assert!(!text.contains("ecs:RunTask"), "{text}");
+        insta::assert_snapshot!(text, @r#"
+            ecs:DescribeC* matches 3 actions.
+              Read (3):
+                ecs:DescribeCapacityProviders
+                ecs:DescribeClusters
+                ecs:DescribeContainerInstances
+        "#);
         let (ok, text) = run("ecs:Nothing*");
         assert!(!ok);
         assert!(text.contains("matches no known action"), "{text}");
@@ -452,9 +310,39 @@ mod tests {
     fn arn() {
         let (ok, text) = run("arn:aws:ecs:us-east-1:123456789012:cluster/default");
         assert!(ok, "{text}");
-        assert!(text.contains("ecs cluster"), "{text}");
-        assert!(text.contains("arn:${Partition}:ecs:${Region}:${Account}:cluster/${ClusterName}"));
-        assert!(text.contains("ecs:DescribeClusters (required)"), "{text}");
+        insta::assert_snapshot!(text, @r#"
+            arn:aws:ecs:us-east-1:123456789012:cluster/default  (ARN)
+              partition  aws
+              service    ecs
+              region     us-east-1
+              account    123456789012
+              resource   cluster/default
+              Resource types:
+                cluster (ecs)
+                  arn:${Partition}:ecs:${Region}:${Account}:cluster/${ClusterName}
+              ecs cluster is accepted by 21 action(s):
+                ecs:AllowVendedLogDeliveryForResource
+                ecs:CreateCluster (required)
+                ecs:DeleteCluster (required)
+                ecs:DeregisterContainerInstance (required)
+                ecs:DescribeClusters (required)
+                ecs:ExecuteCommand (required)
+                ecs:ListAttributes (required)
+                ecs:ListContainerInstances (required)
+                ecs:ListGatewayClusterAssociations
+                ecs:ListGatewayRoutes
+                ecs:ListTagsForResource
+                ecs:PutClusterCapacityProviders (required)
+                ecs:PutSystemLogEvents (required)
+                ecs:RegisterContainerInstance (required)
+                ecs:SubmitAttachmentStateChanges (required)
+                ecs:SubmitContainerStateChange (required)
+                ecs:SubmitTaskStateChange (required)
+                ecs:TagResource
+                ecs:UntagResource
+                ecs:UpdateCluster (required)
+                ecs:UpdateClusterSettings (required)
+        "#);
         let (ok, text) = run("arn:aws:ecs:us-east-1:123456789012:nonsense/x");
         assert!(!ok);
         assert!(text.contains("No known resource type"), "{text}");
