@@ -82,3 +82,45 @@ pub(crate) fn split(bytes: Cow<'static, [u8]>) -> Result<(String, Vec<Source>), 
     }
     Ok((header, sources))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Catalog;
+
+    /// The compressed embedded catalog holds exactly what `data/catalog.jsonl` holds.
+    #[test]
+    fn compact_form_decodes_to_the_plain_file() {
+        let plain = Catalog::from_bytes(Cow::Borrowed(include_bytes!("../data/catalog.jsonl")))
+            .expect("plain catalog");
+        let compact = Catalog::from_bytes(Cow::Borrowed(crate::CATALOG_BYTES)).expect("compact");
+        assert!(crate::CATALOG_BYTES.starts_with(MAGIC));
+        assert_eq!(plain.metadata(), compact.metadata());
+        assert_eq!(plain.services().len(), compact.services().len());
+        for (a, b) in plain.services().zip(compact.services()) {
+            assert_eq!(a.prefix(), b.prefix());
+            assert_eq!(a.data(), b.data(), "{}", a.prefix());
+        }
+    }
+
+    /// A damaged compact file is an error, or a service without data; never a panic.
+    #[test]
+    fn truncated_compact_files_are_errors() {
+        let bytes = crate::CATALOG_BYTES;
+        for cut in [8, 11, 100, 5_000, bytes.len() - 1] {
+            let short = bytes[..cut].to_vec();
+            assert!(
+                Catalog::from_bytes(Cow::Owned(short)).is_err(),
+                "cut at {cut}"
+            );
+        }
+        let mut garbled = bytes.to_vec();
+        let last = garbled.len() - 10;
+        garbled[last..].fill(0xff);
+        if let Ok(c) = Catalog::from_bytes(Cow::Owned(garbled)) {
+            for s in c.services() {
+                let _ = s.data();
+            }
+        }
+    }
+}

@@ -273,7 +273,7 @@ mod tests {
         let text =
             r#"{"Statement": [{"Sid": "Read", "Action": ["s3:GetObject"]}, {"Action": "x"}]}"#;
         let parse = iam_syntax::parse(text, ParseOptions::LENIENT);
-        let at = |needle: &str| u32::try_from(text.find(needle).unwrap()).unwrap();
+        let at = |needle: &str| u32::try_from(text.find(needle).expect("in text")).expect("small");
         assert_eq!(
             key_path(parse.value(), at("\"s3:Get")),
             "Statement[Sid=Read].Action[]"
