@@ -1,10 +1,11 @@
 //! `cargo xtask <task>`; see `docs/catalog.md` (`catalog`), `docs/performance.md` (`bench-lsp`)
-//! and `codegen.rs` (`codegen`: files derived from the code, checked in CI).
+//! `codegen.rs` (`codegen`: files derived from the code, checked in CI) and `man.rs` (`man`).
 
 use std::process::ExitCode;
 
 mod bench_lsp;
 mod codegen;
+mod man;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -12,14 +13,17 @@ fn main() -> ExitCode {
         Some("catalog") => run_catalog(&args[1..]),
         Some("bench-lsp") => bench_lsp::parse_args(&args[1..]).and_then(|o| bench_lsp::run(&o)),
         Some("codegen") => codegen::run(&args[1..]),
+        Some("man") => man::run(&args[1..]),
         _ => Err(anyhow::anyhow!(
-            "tasks: catalog, bench-lsp, codegen
+            "tasks: catalog, bench-lsp, codegen, man
+{}
 {}
 {}
 {}",
             iam_catalog_gen::USAGE,
             bench_lsp::USAGE,
-            codegen::USAGE
+            codegen::USAGE,
+            man::USAGE
         )),
     };
     match result {

@@ -82,6 +82,58 @@ impl Catalog {
     /// Decodes a catalog file (the embedded one, or a generator output in tests).
     /// Only the header is decoded here.
     pub fn from_bytes(bytes: Cow<'static, [u8]>) -> Result<Catalog, CatalogError> {
+        let (header_line, sources) = if bytes.starts_with(crate::compact::MAGIC) {
+            crate::compact::split(bytes).map_err(CatalogError)?
+        } else {
+            Self::split_lines(bytes)?
+        };
+        let header: Header =
+            serde_json::from_str(&header_line).map_err(|e| CatalogError(format!("header: {e}")))?;
+        if header.format != format::FORMAT_VERSION {
+            return Err(CatalogError(format!(
+                "format {} (expected {})",
+                header.format,
+                format::FORMAT_VERSION
+            )));
+        }
+        if sources.len() != header.services.len() {
+            return Err(CatalogError(format!(
+                "{} service lines for {} services",
+                sources.len(),
+                header.services.len()
+            )));
+        }
+        let services = header
+            .services
+            .into_iter()
+            .zip(sources)
+            .map(|(h, source)| Service {
+                retired: h.retired || curated::is_retired_prefix(&h.prefix),
+                rcp: h.rcp,
+                prefix: h.prefix,
+                name: h.name,
+                arn_services: h.arn_services,
+                key_prefixes: h.key_prefixes,
+                source,
+                body: OnceLock::new(),
+            })
+            .collect();
+        let m = header.metadata;
+        Ok(Catalog::build(
+            Metadata {
+                source: m.source,
+                version: m.version,
+                date: m.date,
+                overlay: m.overlay,
+            },
+            services,
+        ))
+    }
+
+    /// A plain JSON Lines file: its header line and the range of each service line.
+    fn split_lines(
+        bytes: Cow<'static, [u8]>,
+    ) -> Result<(String, Vec<crate::compact::Source>), CatalogError> {
         let text: Cow<'static, str> = match bytes {
             Cow::Borrowed(b) => Cow::Borrowed(
                 std::str::from_utf8(b).map_err(|e| CatalogError(format!("not UTF-8: {e}")))?,
@@ -90,7 +142,7 @@ impl Catalog {
                 String::from_utf8(v).map_err(|e| CatalogError(format!("not UTF-8: {e}")))?,
             ),
         };
-        let text: Arc<Cow<'static, str>> = std::sync::Arc::new(text);
+        let text: Arc<Cow<'static, str>> = Arc::new(text);
         let mut lines = Vec::new();
         let mut start = 0;
         let bytes = text.as_bytes();
@@ -106,48 +158,13 @@ impl Catalog {
         let Some(&(hs, he)) = lines.first() else {
             return Err(CatalogError("empty file".into()));
         };
-        let header: Header = serde_json::from_str(&text[hs..he])
-            .map_err(|e| CatalogError(format!("header: {e}")))?;
-        if header.format != format::FORMAT_VERSION {
-            return Err(CatalogError(format!(
-                "format {} (expected {})",
-                header.format,
-                format::FORMAT_VERSION
-            )));
-        }
-        if lines.len() != header.services.len() + 1 {
-            return Err(CatalogError(format!(
-                "{} service lines for {} services",
-                lines.len() - 1,
-                header.services.len()
-            )));
-        }
-        let services = header
-            .services
+        let header = text[hs..he].to_owned();
+        let sources = lines
             .into_iter()
-            .zip(lines.into_iter().skip(1))
-            .map(|(h, range)| Service {
-                retired: h.retired || curated::is_retired_prefix(&h.prefix),
-                rcp: h.rcp,
-                prefix: h.prefix,
-                name: h.name,
-                arn_services: h.arn_services,
-                key_prefixes: h.key_prefixes,
-                text: text.clone(),
-                range,
-                body: OnceLock::new(),
-            })
+            .skip(1)
+            .map(|r| crate::compact::Source::Text(text.clone(), r))
             .collect();
-        let m = header.metadata;
-        Ok(Catalog::build(
-            Metadata {
-                source: m.source,
-                version: m.version,
-                date: m.date,
-                overlay: m.overlay,
-            },
-            services,
-        ))
+        Ok((header, sources))
     }
 
     fn build(metadata: Metadata, services: Vec<Service>) -> Catalog {

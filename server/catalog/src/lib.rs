@@ -11,9 +11,10 @@
 //!
 //! # Data and loading
 //! The data lives in `data/catalog.jsonl`, written by `cargo xtask catalog`
-//! (see `docs/catalog.md`) and embedded with `include_bytes!`. On first use
+//! (see `docs/catalog.md`), compressed at build time (`build.rs`: each service
+//! deflated on its own) and embedded with `include_bytes!`. On first use
 //! only the header (service list and metadata) is decoded; each service's line
-//! is decoded the first time that service is needed. Lookups that span every
+//! is inflated and decoded the first time that service is needed. Lookups that span every
 //! service (`expand("*:Get*")`, `actions_supporting_key("aws:TagKeys")`, a
 //! wildcarded ARN service) decode all services once (tens of milliseconds).
 //!
@@ -33,6 +34,7 @@
 
 mod action;
 mod catalog;
+mod compact;
 mod condition_key;
 pub mod curated;
 mod enums;
@@ -64,8 +66,9 @@ pub mod discontinued {
     }
 }
 
-/// The embedded catalog file.
-pub static CATALOG_BYTES: &[u8] = include_bytes!("../data/catalog.jsonl");
+/// The embedded catalog: `data/catalog.jsonl` compressed at build time (`build.rs`), each service
+/// on its own (layout in `compact.rs`). [`Catalog::from_bytes`] reads this form and the plain one.
+pub static CATALOG_BYTES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/catalog.z"));
 
 static CATALOG: OnceLock<Catalog> = OnceLock::new();
 

@@ -1,9 +1,8 @@
 //! [`Service`]: one service, its body decoded on first use.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use crate::condition_key::KeyInner;
 use crate::format::ServiceData;
@@ -17,8 +16,7 @@ pub struct Service {
     pub(crate) rcp: bool,
     pub(crate) arn_services: Vec<String>,
     pub(crate) key_prefixes: Vec<String>,
-    pub(crate) text: Arc<Cow<'static, str>>,
-    pub(crate) range: (usize, usize),
+    pub(crate) source: crate::compact::Source,
     pub(crate) body: OnceLock<Body>,
 }
 
@@ -43,8 +41,8 @@ pub(crate) struct Body {
 impl Service {
     pub(crate) fn body(&self) -> &Body {
         self.body.get_or_init(|| {
-            let line = self.text.get(self.range.0..self.range.1).unwrap_or("");
-            let data: ServiceData = serde_json::from_str(line).unwrap_or_default();
+            let line = self.source.line();
+            let data: ServiceData = serde_json::from_str(&line).unwrap_or_default();
             let actions = data
                 .actions
                 .iter()

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use iam_policy_ls::cli;
 
 #[derive(Parser)]
@@ -41,8 +41,10 @@ enum Command {
         #[arg(long, hide = true)]
         stdio: bool,
     },
-    /// Check policy files and report findings.
+    /// Check policy files and report findings (`--fix` applies the safe quick fixes).
     Check(cli::check::CheckArgs),
+    /// Format policy files as the editor does (`--check`: only say which would change).
+    Fmt(cli::fmt::FmtArgs),
     /// Evaluate a request against policies: is it allowed, and by which statement?
     Simulate(cli::simulate::SimulateArgs),
     /// Run policy tests (`<name>.tests.json` beside `<name>.json`).
@@ -62,6 +64,14 @@ enum Command {
     Catalog {
         #[command(subcommand)]
         command: cli::catalog::CatalogCommand,
+    },
+    /// Print a shell completion script (e.g. `iam-policy-ls completions bash > /etc/bash_completion.d/iam-policy-ls`).
+    Completions { shell: clap_complete::Shell },
+    /// Write man pages (`iam-policy-ls.1` and one per command) into DIR (`cargo xtask man`).
+    #[command(hide = true)]
+    Manpages {
+        /// Folder to write to (created if missing).
+        dir: std::path::PathBuf,
     },
 }
 
@@ -98,11 +108,18 @@ fn main() -> ExitCode {
         }
         let _ = writeln!(
             stderr.lock(),
-            "error: a command is required (serve, check, simulate, test, explain, catalog); see --help"
+            "error: a command is required (serve, check, fmt, simulate, test, explain, catalog); see --help"
         );
         return ExitCode::from(2);
     };
-    let checks = !matches!(command, Command::Serve { .. } | Command::Catalog { .. });
+    let checks = !matches!(
+        command,
+        Command::Serve { .. }
+            | Command::Catalog { .. }
+            | Command::Fmt(_)
+            | Command::Completions { .. }
+            | Command::Manpages { .. }
+    );
     if checks {
         if cli.catalog.is_some() {
             // A catalog the user named must be usable.
@@ -138,6 +155,30 @@ fn main() -> ExitCode {
             code
         }
         Command::Check(args) => cli::check::run(&args, &mut stdout.lock(), &mut stderr.lock()),
+        Command::Fmt(args) => cli::fmt::run(&args, &mut stdout.lock(), &mut stderr.lock()),
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "iam-policy-ls",
+                &mut stdout.lock(),
+            );
+            0
+        }
+        Command::Manpages { dir } => {
+            match cli::completions::write_man_pages(Cli::command(), &dir) {
+                Ok(files) => {
+                    for f in files {
+                        let _ = writeln!(stdout.lock(), "{}", f.display());
+                    }
+                    0
+                }
+                Err(e) => {
+                    let _ = writeln!(stderr.lock(), "error: {}: {e}", dir.display());
+                    2
+                }
+            }
+        }
         Command::Simulate(args) => {
             cli::simulate::run(&args, &mut stdout.lock(), &mut stderr.lock())
         }

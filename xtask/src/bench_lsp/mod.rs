@@ -93,7 +93,7 @@ pub fn parse_args(args: &[String]) -> Result<Options> {
 }
 
 /// The workspace root (xtask's parent directory).
-fn root() -> PathBuf {
+pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)

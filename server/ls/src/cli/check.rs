@@ -36,6 +36,20 @@ pub struct CheckArgs {
     /// Accept comments and trailing commas.
     #[arg(long)]
     pub lenient: bool,
+    /// Apply the safe quick fixes (those that cannot change what the policy means), write the
+    /// files, and report what is left.
+    #[arg(long)]
+    pub fix: bool,
+    /// With `--fix`: also apply the fixes that may change what the policy means, where the
+    /// finding has exactly one.
+    #[arg(long, requires = "fix")]
+    pub unsafe_fixes: bool,
+    /// Record the findings in this baseline file (paths relative to its folder) and exit 0.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    pub write_baseline: Option<PathBuf>,
+    /// Do not report the findings recorded in this baseline file (see `--write-baseline`).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
     /// Files or directories (searched recursively for policy `*.json` files, CloudFormation/SAM
     /// templates `*.yaml`, `*.yml`, `*.json`, `*.template`, and Terraform `*.tf` files).
     #[arg(required = true)]
@@ -48,6 +62,7 @@ pub struct FileReport {
     pub result: Result<Checked, String>,
 }
 
+#[derive(Clone)]
 pub struct Checked {
     pub text: String,
     /// Findings in ranges of `text`.
@@ -74,7 +89,7 @@ impl Checked {
 
 /// Files to check: explicit files always; in directories, `*.json` files that are policies (a
 /// top-level `Statement`, or a path matching the default policy globs), except `*.tests.json`.
-fn collect(paths: &[PathBuf], errors: &mut Vec<FileReport>) -> Vec<(PathBuf, bool)> {
+pub(crate) fn collect(paths: &[PathBuf], errors: &mut Vec<FileReport>) -> Vec<(PathBuf, bool)> {
     let mut out = Vec::new();
     for p in paths {
         match std::fs::metadata(p) {
@@ -116,11 +131,11 @@ fn collect(paths: &[PathBuf], errors: &mut Vec<FileReport>) -> Vec<(PathBuf, boo
     out
 }
 
-fn display(p: &Path) -> String {
+pub(crate) fn display(p: &Path) -> String {
     p.to_string_lossy().into_owned()
 }
 
-fn io_message(e: &std::io::Error) -> String {
+pub(crate) fn io_message(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file or directory".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
@@ -130,69 +145,77 @@ fn io_message(e: &std::io::Error) -> String {
 
 pub use crate::workspace::MAX_FILE_BYTES;
 
+/// Reads a file for checking, fixing or formatting: the size limit, then UTF-8.
+pub(crate) fn read_text(path: &Path) -> Result<String, String> {
+    let meta = std::fs::metadata(path).map_err(|e| io_message(&e))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(format!(
+            "file is {} bytes, larger than the {MAX_FILE_BYTES}-byte limit",
+            meta.len()
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| io_message(&e))?;
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "not valid UTF-8 (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
 fn check_file(
     path: &Path,
     explicit: bool,
     options: &Options,
     settings: &Settings,
 ) -> Option<FileReport> {
-    let name = display(path);
-    let result = (|| {
-        let meta = std::fs::metadata(path).map_err(|e| io_message(&e))?;
-        if meta.len() > MAX_FILE_BYTES {
-            return Err(format!(
-                "file is {} bytes, larger than the {MAX_FILE_BYTES}-byte limit",
-                meta.len()
-            ));
-        }
-        let bytes = std::fs::read(path).map_err(|e| io_message(&e))?;
-        let text = String::from_utf8(bytes).map_err(|e| {
-            format!(
-                "not valid UTF-8 (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
-            )
-        })?;
-        Ok(text)
-    })();
-    match result {
+    match read_text(path) {
         Err(e) => Some(FileReport {
-            path: name,
+            path: display(path),
             result: Err(e),
         }),
-        Ok(text) => {
-            // `.iam-policy-ls.toml` (nearest parent) and `<name>.suppress.json` (docs/configuration.md).
-            let project = crate::project::load(path, None);
-            if let Some(problem) = project.problems.first() {
-                return Some(FileReport {
-                    path: name,
-                    result: Err(problem.clone()),
-                });
-            }
-            let mut options = options.clone();
-            if options.policy_type.is_none() {
-                options.policy_type = project.policy_type;
-            }
-            if let Some(outcome) = super::host::check(&name, &text, explicit, &options, &project) {
-                return outcome.map(|checked| FileReport {
-                    path: name,
-                    result: Ok(checked),
-                });
-            }
-            let analysis = iam_validate::analyze_with_config(
-                &text,
-                &options,
-                &project.config,
-                &project.suppressions,
-            );
-            if !explicit && !config::is_policy(settings, &name, "json", &analysis.parse) {
-                return None;
-            }
-            Some(FileReport {
-                path: name,
-                result: Ok(Checked::policy(text, analysis)),
-            })
-        }
+        Ok(text) => analyze_text(path, text, explicit, options, settings),
     }
+}
+
+/// Analyses `text` as the content of `path`: a host document (template, Terraform) or a policy,
+/// with the project's configuration and suppressions. `None`: a file found in a directory that is
+/// not a policy.
+pub(crate) fn analyze_text(
+    path: &Path,
+    text: String,
+    explicit: bool,
+    options: &Options,
+    settings: &Settings,
+) -> Option<FileReport> {
+    let name = display(path);
+    // `.iam-policy-ls.toml` (nearest parent) and `<name>.suppress.json` (docs/configuration.md).
+    let project = crate::project::load(path, None);
+    if let Some(problem) = project.problems.first() {
+        return Some(FileReport {
+            path: name,
+            result: Err(problem.clone()),
+        });
+    }
+    let mut options = options.clone();
+    if options.policy_type.is_none() {
+        options.policy_type = project.policy_type;
+    }
+    if let Some(outcome) = super::host::check(&name, &text, explicit, &options, &project) {
+        return outcome.map(|checked| FileReport {
+            path: name,
+            result: Ok(checked),
+        });
+    }
+    let analysis =
+        iam_validate::analyze_with_config(&text, &options, &project.config, &project.suppressions);
+    if !explicit && !config::is_policy(settings, &name, "json", &analysis.parse) {
+        return None;
+    }
+    Some(FileReport {
+        path: name,
+        result: Ok(Checked::policy(text, analysis)),
+    })
 }
 
 /// Checks every file, in parallel on all cores, returning reports in path order.
@@ -239,7 +262,75 @@ pub fn check_paths(args: &CheckArgs) -> Vec<FileReport> {
 
 /// Runs `check`; returns the exit code (0 clean, 1 error findings, 2 usage or I/O errors).
 pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    let reports = check_paths(args);
+    run_with(args, out, err, &mut |_| {})
+}
+
+/// [`run`] with a hook that runs before `--fix` replaces a file (tests change the file there).
+pub fn run_with(
+    args: &CheckArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    before_rename: &mut dyn FnMut(&Path),
+) -> u8 {
+    let baseline = match &args.baseline {
+        Some(file) => match super::baseline::read(file) {
+            Ok(b) => Some((b, file)),
+            Err(e) => {
+                let _ = writeln!(err, "error: --baseline: {e}");
+                return 2;
+            }
+        },
+        None => None,
+    };
+    let mut reports = check_paths(args);
+    let mut write_failed = false;
+    if args.fix {
+        let options = Options {
+            policy_type: args.policy_type,
+            lenient: args.lenient,
+        };
+        let fixes =
+            super::fix::fix_reports(&mut reports, &options, args.unsafe_fixes, before_rename);
+        for f in &fixes {
+            if let Some(e) = &f.error {
+                let _ = writeln!(err, "error: {}: {e}", f.path);
+                write_failed = true;
+            }
+        }
+        let summary = if args.format == Format::Text {
+            super::fix::write_summary(&fixes, out)
+        } else {
+            super::fix::write_summary(&fixes, err)
+        };
+        if summary.is_err() {
+            return 2;
+        }
+    }
+    if let Some(file) = &args.write_baseline {
+        let b = super::baseline::build(&reports, file);
+        if let Err(e) = super::baseline::write(&b, file) {
+            let _ = writeln!(err, "error: --write-baseline: {e}");
+            return 2;
+        }
+        let _ = writeln!(
+            err,
+            "wrote {} finding{} to the baseline {}",
+            b.findings.len(),
+            plural(b.findings.len()),
+            file.display()
+        );
+        super::baseline::apply(&b, file, &mut reports);
+    } else if let Some((b, file)) = &baseline {
+        let n = super::baseline::apply(b, file, &mut reports);
+        if n > 0 {
+            let _ = writeln!(
+                err,
+                "{n} finding{} recorded in the baseline {} not reported",
+                plural(n),
+                file.display()
+            );
+        }
+    }
     let io_errors = reports.iter().filter(|r| r.result.is_err()).count();
     for r in &reports {
         match &r.result {
@@ -272,7 +363,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
     if written.is_err() {
         return 2;
     }
-    if io_errors > 0 {
+    if io_errors > 0 || write_failed {
         2
     } else if errors > 0 {
         1

@@ -6,6 +6,7 @@
 mod abuse;
 mod catalog_update;
 mod cli;
+mod cli_fix;
 mod cli_hosts;
 mod common;
 mod ide_e2e;

@@ -10,8 +10,11 @@
 pub enum FixSafety {
     /// The rule offers no quick fix.
     None,
-    /// One edit that keeps the policy's meaning or is unambiguous (casing, a duplicate removed,
-    /// `Version` added): `check --fix` applies it.
+    /// An edit that cannot change what the policy means: letter case where AWS reads it without
+    /// case or rejects any other spelling (`allow` -> `Allow`, `s3:getobject`), an item removed
+    /// that another item of its list already covers. `check --fix` applies it when the edit has
+    /// that shape (a did-you-mean of the same rule, `Alow` -> `Allow`, waits for
+    /// `--unsafe-fixes`).
     Safe,
     /// The fix changes what the policy says (a did-you-mean among several candidates, a value
     /// narrowed): offered in the editor and by `check --fix --unsafe-fixes`, never applied
@@ -90,8 +93,8 @@ rule_docs! {
         fix: None;
     "A013":
         bad: r#"`"Sid": "Read objects"`"#,
-        good: r#"`"Sid": "ReadObjects"` (quick fix: drop the other characters)"#,
-        fix: Safe;
+        good: r#"`"Sid": "ReadObjects"` (quick fix: drop the other characters; unsafe because what refers to a Sid, such as Terraform's `override_policy_documents`, and two Sids that become one, change)"#,
+        fix: Unsafe;
     "A014":
         bad: r#"two statements with `"Sid": "Read"`"#,
         good: r#"`"Sid": "ReadObjects"` and `"Sid": "ListBucket"`"#,
