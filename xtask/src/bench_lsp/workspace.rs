@@ -103,7 +103,7 @@ pub(super) fn workspace(server: &Path) -> Result<()> {
             last.files
         );
     }
-    let mut col = |f: &dyn Fn(&Run) -> f64| {
+    let col = |f: &dyn Fn(&Run) -> f64| {
         let mut v: Vec<f64> = runs.iter().map(f).collect();
         let med = median(&mut v);
         let max = v.iter().copied().fold(0.0, f64::max);
