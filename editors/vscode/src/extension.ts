@@ -1,7 +1,9 @@
-// VS Code client for iam-policy-ls: starts `iam-policy-ls serve` over stdio, hands every JSON
+// VS Code client for iam-policy-ls: starts `iam-policy-ls serve` over stdio (the server from
+// `iamPolicy.server.path`, else the one bundled in a platform-specific .vsix, else PATH), hands every JSON
 // document to the server (which decides what is a policy), forwards the `iamPolicy.*` settings and
 // offers the Simulate / Restart / Show output commands.
 
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as vscode from "vscode";
@@ -46,11 +48,35 @@ export function serverSettings(): { iamPolicy: Record<string, unknown> } {
   return { iamPolicy: s };
 }
 
-/** Finds the server binary: `iamPolicy.server.path`, else `iam-policy-ls` on PATH. */
-export function findServer(): { command?: string; tried: string[] } {
+/** Where a candidate server binary comes from, in the order they are tried. */
+export type ServerSource = "setting" | "bundled" | "PATH";
+
+export interface FoundServer {
+  command?: string;
+  source?: ServerSource;
+  /** Every candidate looked at, with why it was not used. */
+  tried: string[];
+  /** `iamPolicy.server.path` was set but does not work (the next candidate is used). */
+  badSetting?: string;
+}
+
+const EXE = process.platform === "win32" ? "iam-policy-ls.exe" : "iam-policy-ls";
+
+/** The server shipped inside a platform-specific `.vsix` (`server/iam-policy-ls`). */
+export function bundledServer(extensionPath: string): string {
+  return path.join(extensionPath, "server", EXE);
+}
+
+/**
+ * Finds the server binary, in this order: `iamPolicy.server.path`, the binary bundled with the
+ * extension, `iam-policy-ls` on PATH (and in ~/.cargo/bin). A candidate is used only if it runs
+ * (`iam-policy-ls --version` answers), so a binary for another platform is skipped.
+ */
+export function findServer(extensionPath: string): FoundServer {
   const cfg = vscode.workspace.getConfiguration("iamPolicy");
   const configured = (cfg.get<string | null>("server.path", null) ?? "").trim();
-  const exe = process.platform === "win32" ? "iam-policy-ls.exe" : "iam-policy-ls";
+  const tried: string[] = [];
+  let badSetting: string | undefined;
   if (configured) {
     const expanded = configured.startsWith("~/")
       ? path.join(process.env.HOME ?? process.env.USERPROFILE ?? "", configured.slice(2))
@@ -60,22 +86,42 @@ export function findServer(): { command?: string; tried: string[] } {
       const folder = vscode.workspace.workspaceFolders?.[0];
       resolved = folder ? path.join(folder.uri.fsPath, expanded) : path.resolve(expanded);
     }
-    return isExecutable(resolved) ? { command: resolved, tried: [resolved] } : { tried: [resolved] };
+    const why = unusable(resolved);
+    if (!why) {
+      return { command: resolved, source: "setting", tried: [resolved] };
+    }
+    tried.push(`${resolved} (iamPolicy.server.path: ${why})`);
+    badSetting = `${resolved}: ${why}`;
   }
-  const tried: string[] = [];
+  const bundled = bundledServer(extensionPath);
+  if (fs.existsSync(bundled)) {
+    makeExecutable(bundled);
+    const why = unusable(bundled);
+    if (!why) {
+      return { command: bundled, source: "bundled", tried, badSetting };
+    }
+    tried.push(`${bundled} (bundled: ${why})`);
+  } else {
+    tried.push(`${bundled} (bundled: not in this build of the extension)`);
+  }
   const dirs = (process.env.PATH ?? "").split(path.delimiter).filter((d) => d.length > 0);
   const home = process.env.HOME ?? process.env.USERPROFILE;
   if (home) {
     dirs.push(path.join(home, ".cargo", "bin")); // where `cargo install` puts it
   }
   for (const dir of dirs) {
-    const candidate = path.join(dir, exe);
-    tried.push(candidate);
-    if (isExecutable(candidate)) {
-      return { command: candidate, tried };
+    const candidate = path.join(dir, EXE);
+    if (!isExecutable(candidate)) {
+      continue;
     }
+    const why = unusable(candidate);
+    if (!why) {
+      return { command: candidate, source: "PATH", tried, badSetting };
+    }
+    tried.push(`${candidate} (PATH: ${why})`);
   }
-  return { tried };
+  tried.push(`${EXE} on PATH or in ~/.cargo/bin (not found)`);
+  return { tried, badSetting };
 }
 
 function isExecutable(p: string): boolean {
@@ -87,29 +133,72 @@ function isExecutable(p: string): boolean {
   }
 }
 
-async function showMissingServer(tried: string[]): Promise<void> {
-  output?.appendLine(`iam-policy-ls not found; looked at:\n  ${tried.join("\n  ")}`);
+/** Some installers drop the executable bit of files inside a `.vsix`: put it back. */
+function makeExecutable(p: string): void {
+  if (process.platform === "win32" || isExecutable(p)) {
+    return;
+  }
+  try {
+    fs.chmodSync(p, 0o755);
+  } catch {
+    // reported by `unusable`
+  }
+}
+
+/** Why `p` cannot be the server (`undefined`: it runs and answers `--version`). */
+function unusable(p: string): string | undefined {
+  if (!fs.existsSync(p)) {
+    return "no such file";
+  }
+  if (!isExecutable(p)) {
+    return "not an executable file";
+  }
+  try {
+    execFileSync(p, ["--version"], { timeout: 10000, stdio: ["ignore", "pipe", "pipe"] });
+    return undefined;
+  } catch (e) {
+    const err = e as { code?: string; message?: string };
+    return `does not run (${err.code ?? err.message ?? String(e)})`;
+  }
+}
+
+async function showMissingServer(found: FoundServer): Promise<void> {
+  output?.appendLine(`iam-policy-ls: no server that runs; looked at:\n  ${found.tried.join("\n  ")}`);
   const open = "Open install guide";
   const settings = "Set server path";
+  const log = "Show output";
   const choice = await vscode.window.showErrorMessage(
-    "IAM Policy: the `iam-policy-ls` server was not found. Install it (`cargo install --path server/ls`) " +
-      "or set `iamPolicy.server.path`.",
+    "IAM Policy: no working `iam-policy-ls` server. Install the extension built for this platform " +
+      `(${process.platform}-${process.arch}), install the server with \`cargo install --path server/ls\`, ` +
+      "or set `iamPolicy.server.path` to the binary.",
     open,
     settings,
+    log,
   );
   if (choice === open) {
     await vscode.commands.executeCommand("markdown.showPreview", vscode.Uri.joinPath(extensionUri, "README.md"));
   } else if (choice === settings) {
     await vscode.commands.executeCommand("workbench.action.openSettings", "iamPolicy.server.path");
+  } else if (choice === log) {
+    output?.show(true);
   }
 }
 
 async function startClient(): Promise<void> {
-  const found = findServer();
+  const found = findServer(extensionUri.fsPath);
+  if (found.badSetting) {
+    const msg = `iamPolicy.server.path does not work (${found.badSetting})`;
+    output?.appendLine(msg);
+    void vscode.window.showWarningMessage(
+      `IAM Policy: ${msg}; ${found.command ? `using ${found.command} instead` : "no other server found"}.`,
+    );
+  }
   if (!found.command) {
-    await showMissingServer(found.tried);
+    await showMissingServer(found);
     return;
   }
+  const described = { setting: "iamPolicy.server.path", bundled: "the server bundled with the extension", PATH: "PATH" };
+  output?.appendLine(`using ${found.command} (from ${described[found.source ?? "PATH"]})`);
   const cfg = vscode.workspace.getConfiguration("iamPolicy");
   const env = {
     ...process.env,
@@ -146,7 +235,9 @@ async function startClient(): Promise<void> {
     output?.appendLine(`started ${found.command} serve`);
   } catch (e) {
     output?.appendLine(`failed to start ${found.command}: ${String(e)}`);
-    void vscode.window.showErrorMessage(`IAM Policy: could not start ${found.command}: ${String(e)}`);
+    void vscode.window.showErrorMessage(
+      `IAM Policy: could not start ${found.command}: ${String(e)}. Set \`iamPolicy.server.path\` to a working binary.`,
+    );
   }
 }
 

@@ -32,6 +32,9 @@ pub struct RawSettings {
     pub catalog_path: Option<String>,
     /// Days after which an old catalog earns one message at start-up (0: never).
     pub catalog_warn_after_days: Option<u32>,
+    /// Publish the diagnostics of every policy file in the workspace folders, open or not (for
+    /// clients that do not pull `workspace/diagnostic`).
+    pub workspace_diagnostics: bool,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -67,6 +70,8 @@ pub struct Settings {
     pub catalog_path: Option<String>,
     /// `catalogWarnAfterDays` (default [`DEFAULT_CATALOG_WARN_AFTER_DAYS`], 0 = never).
     pub catalog_warn_after_days: u32,
+    /// `workspaceDiagnostics`: publish the findings of unopened policy files (push).
+    pub workspace_diagnostics: bool,
 }
 
 /// Default of `catalogWarnAfterDays`.
@@ -126,6 +131,7 @@ impl Settings {
             catalog_warn_after_days: raw
                 .catalog_warn_after_days
                 .unwrap_or(DEFAULT_CATALOG_WARN_AFTER_DAYS),
+            workspace_diagnostics: raw.workspace_diagnostics,
         }
     }
 

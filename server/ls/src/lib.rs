@@ -4,6 +4,7 @@ pub mod catalog_choice;
 pub mod cli;
 pub mod config;
 pub mod convert;
+pub mod discover;
 pub mod document;
 pub mod encoding;
 pub mod framing;

@@ -9,15 +9,39 @@ CODE_SERVER="$TOOLS/code-server/node_modules/.bin/code-server"
 [ -x /usr/bin/chromium ] || die "chromium not installed: tests/editors/install.sh apt"
 new_sandbox
 
-VSIX="${IAM_VSIX:-$REPO/editors/vscode/dist/iam-policy-ls.vsix}"
+# The platform-specific .vsix with $SERVER inside (editors/vscode/scripts/package-platform.mjs),
+# installed where `iam-policy-ls` is not on PATH and no server path is set: the extension must
+# find its bundled server. IAM_VSIX: test that .vsix instead (then the server path is set).
+case "$(uname -m)" in
+  x86_64) TARGET=linux-x64 ;;
+  aarch64) TARGET=linux-arm64 ;;
+  *) die "no VS Code target for $(uname -m)" ;;
+esac
+VSIX="${IAM_VSIX:-$REPO/editors/vscode/dist/iam-policy-ls-$TARGET.vsix}"
 if [ -z "${IAM_VSIX:-}" ]; then
-  log "building the extension"
+  log "building the $TARGET extension with $SERVER inside"
   (cd "$REPO/editors/vscode" && npm ci --no-audit --no-fund --loglevel=error && npm run -s typecheck &&
-    npx vsce package --no-dependencies --out dist/iam-policy-ls.vsix) >"$SANDBOX/vsix.log" 2>&1 ||
+    node scripts/package-platform.mjs --target "$TARGET" --server "$SERVER") >"$SANDBOX/vsix.log" 2>&1 ||
     { cat "$SANDBOX/vsix.log" >&2; die "the extension did not build"; }
+  BUNDLED=1
+  SERVER_PATH_SETTING=""
+else
+  BUNDLED=0
+  SERVER_PATH_SETTING="\"iamPolicy.server.path\": \"$SERVER\","
 fi
 [ -f "$VSIX" ] || die "no .vsix at $VSIX"
 log "vsix: $VSIX ($(du -k "$VSIX" | cut -f1) KiB)"
+if [ $BUNDLED = 1 ]; then
+  unzip -l "$VSIX" | grep -q 'extension/server/iam-policy-ls$' || die "the .vsix holds no server/iam-policy-ls"
+  # Nothing on PATH may provide the server: drop every PATH entry that has one.
+  CLEAN_PATH=""
+  IFS=: read -ra dirs <<<"$PATH"
+  for d in "${dirs[@]}"; do
+    [ -n "$d" ] && [ ! -e "$d/iam-policy-ls" ] && CLEAN_PATH="${CLEAN_PATH:+$CLEAN_PATH:}$d"
+  done
+  export PATH="$CLEAN_PATH"
+  ! command -v iam-policy-ls >/dev/null || die "iam-policy-ls is still on PATH"
+fi
 
 DATA="$SANDBOX/code-server/data" EXT="$SANDBOX/code-server/extensions" CFG="$SANDBOX/code-server/config.yaml"
 mkdir -p "$DATA/User" "$DATA/Machine" "$EXT"
@@ -25,7 +49,7 @@ PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); 
 printf 'bind-addr: 127.0.0.1:%s\nauth: none\ncert: false\n' "$PORT" > "$CFG"
 cat > "$DATA/User/settings.json" <<JSON
 {
-  "iamPolicy.server.path": "$SERVER",
+  $SERVER_PATH_SETTING
   "workbench.startupEditor": "none",
   "workbench.colorTheme": "Default Dark Modern",
   "workbench.tips.enabled": false,
@@ -43,7 +67,11 @@ cat > "$DATA/User/settings.json" <<JSON
 JSON
 # code-server windows are remote windows: machine-scoped settings such as iamPolicy.server.path
 # are read from the remote ("Machine") settings.
-printf '{\n  "iamPolicy.server.path": "%s"\n}\n' "$SERVER" > "$DATA/Machine/settings.json"
+if [ $BUNDLED = 1 ]; then
+  printf '{}\n' > "$DATA/Machine/settings.json"
+else
+  printf '{\n  "iamPolicy.server.path": "%s"\n}\n' "$SERVER" > "$DATA/Machine/settings.json"
+fi
 cs() { PATH="$NODE24_DIR/bin:$PATH" "$CODE_SERVER" --config "$CFG" --user-data-dir "$DATA" --extensions-dir "$EXT" "$@"; }
 cs --install-extension "$VSIX" >"$SANDBOX/install-ext.log" 2>&1 || { cat "$SANDBOX/install-ext.log" >&2; die "--install-extension failed"; }
 log "$(grep -i 'installed' "$SANDBOX/install-ext.log" | tail -n 1)"
@@ -77,4 +105,13 @@ URL="http://127.0.0.1:$PORT/?folder=$WS" POLICY_NAME="$(basename "$POLICY")" SHO
     find "$DATA/logs" -name '*IAM Policy*' -exec tail -n 40 {} \; 2>/dev/null >&2 || true
     die "VS Code test failed"
   }
+# The extension says in its output channel which server it runs.
+CHANNEL_LOG="$(find "$DATA/logs" -name '*IAM Policy.log' 2>/dev/null | head -n 1)"
+[ -n "$CHANNEL_LOG" ] || die "no IAM Policy output channel log under $DATA/logs"
+USING="$(grep -m1 '^using ' "$CHANNEL_LOG" || true)"
+log "extension: ${USING:-(no 'using' line)}"
+if [ $BUNDLED = 1 ]; then
+  grep -q "^using $EXT/.*/server/iam-policy-ls (from the server bundled with the extension)" "$CHANNEL_LOG" ||
+    { cat "$CHANNEL_LOG" >&2; die "the extension did not run its bundled server"; }
+fi
 log "PASS"

@@ -20,6 +20,7 @@ use serde_json::Value;
 pub const USAGE: &str = "\
 usage: cargo xtask bench-lsp [--server PATH] [--peer PATH | --no-peer] [--edits N]
                              [--peer-push-edits N] [--doc PATH] [--latency] [--memory] [--scale]
+                             [--workspace]
   --server PATH        our server binary (default: build and use target/release/iam-policy-ls)
   --peer PATH          vscode-json-language-server (default: on PATH, else npm-installed into
                        $TMPDIR/iam-policy-ls-bench-peer)
@@ -28,7 +29,9 @@ usage: cargo xtask bench-lsp [--server PATH] [--peer PATH | --no-peer] [--edits 
   --peer-push-edits N  keystrokes for the peer's push measurement, ~0.5 s each (default 20)
   --doc PATH           the policy to edit (default tests/corpus/managed/policies/AmazonECSServiceRolePolicy.json);
                        `synthetic:BYTES` generates one of about that size (as the did_change bench)
-  --latency --memory --scale   which parts to run (default: all three)";
+  --latency --memory --scale --workspace
+                       which parts to run (default: all four; --workspace: workspace/diagnostic
+                       over the managed policies as a workspace folder)";
 
 const TIMEOUT: Duration = Duration::from_secs(30);
 const OURS: &str = "iam-policy-ls";
@@ -46,6 +49,7 @@ pub struct Options {
     pub latency: bool,
     pub memory: bool,
     pub scale: bool,
+    pub workspace: bool,
 }
 
 /// Parses the arguments after `bench-lsp`.
@@ -60,6 +64,7 @@ pub fn parse_args(args: &[String]) -> Result<Options> {
         latency: false,
         memory: false,
         scale: false,
+        workspace: false,
     };
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -80,14 +85,16 @@ pub fn parse_args(args: &[String]) -> Result<Options> {
             "--latency" => o.latency = true,
             "--memory" => o.memory = true,
             "--scale" => o.scale = true,
+            "--workspace" => o.workspace = true,
             "-h" | "--help" => bail!("{USAGE}"),
             other => bail!("unknown argument {other}\n{USAGE}"),
         }
     }
-    if !(o.latency || o.memory || o.scale) {
+    if !(o.latency || o.memory || o.scale || o.workspace) {
         o.latency = true;
         o.memory = true;
         o.scale = true;
+        o.workspace = true;
     }
     Ok(o)
 }
@@ -127,6 +134,9 @@ pub fn run(opts: &Options) -> Result<()> {
     }
     if opts.scale {
         scale(&server)?;
+    }
+    if opts.workspace {
+        workspace::workspace(&server)?;
     }
     println!("\nload after: {}", load());
     Ok(())
@@ -219,7 +229,8 @@ fn load() -> String {
 mod client;
 mod report;
 mod session;
+mod workspace;
 
 pub use client::{Kind, Lsp};
-use report::{latency, memory, scale};
+use report::{latency, median, memory, scale};
 pub use session::{Samples, findings, ms, pull_session, push_session, synthetic};

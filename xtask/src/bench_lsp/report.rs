@@ -124,7 +124,7 @@ fn managed_policies() -> Result<Vec<PathBuf>> {
     Ok(v)
 }
 
-fn median(v: &mut [f64]) -> f64 {
+pub(super) fn median(v: &mut [f64]) -> f64 {
     v.sort_by(f64::total_cmp);
     v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
 }

@@ -87,39 +87,20 @@ impl Checked {
     }
 }
 
-/// Files to check: explicit files always; in directories, `*.json` files that are policies (a
-/// top-level `Statement`, or a path matching the default policy globs), except `*.tests.json`.
+/// Files to check: explicit files always; in directories, the candidates of
+/// [`crate::discover::walk`] (policies are then told apart by content or the default globs).
 pub(crate) fn collect(paths: &[PathBuf], errors: &mut Vec<FileReport>) -> Vec<(PathBuf, bool)> {
     let mut out = Vec::new();
     for p in paths {
         match std::fs::metadata(p) {
             Ok(m) if m.is_dir() => {
-                let mut stack = vec![p.clone()];
-                let mut found = Vec::new();
-                while let Some(dir) = stack.pop() {
-                    let Ok(rd) = std::fs::read_dir(&dir) else {
-                        errors.push(FileReport {
-                            path: display(&dir),
-                            result: Err("cannot read directory".into()),
-                        });
-                        continue;
-                    };
-                    for e in rd.filter_map(Result::ok) {
-                        let path = e.path();
-                        let Ok(ft) = e.file_type() else { continue };
-                        if ft.is_dir() {
-                            stack.push(path);
-                        } else if (path.extension().is_some_and(|x| x == "json")
-                            && !path.to_string_lossy().ends_with(".tests.json")
-                            && !path.to_string_lossy().ends_with(".suppress.json"))
-                            || super::host::is_host_file(&path)
-                        {
-                            found.push((path, false));
-                        }
-                    }
-                }
-                found.sort();
-                out.extend(found);
+                let mut unreadable = Vec::new();
+                let found = crate::discover::walk(p, &mut unreadable);
+                errors.extend(unreadable.iter().map(|dir| FileReport {
+                    path: display(dir),
+                    result: Err("cannot read directory".into()),
+                }));
+                out.extend(found.into_iter().map(|f| (f, false)));
             }
             Ok(_) => out.push((p.clone(), true)),
             Err(e) => errors.push(FileReport {

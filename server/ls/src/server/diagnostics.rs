@@ -142,6 +142,10 @@ impl Backend {
         let enc = self.encoding();
         let items = {
             let Some(doc) = self.docs.get(&uri) else {
+                // A file of the workspace that is not open (VS Code asks once after closing).
+                if let Some(report) = self.workspace_file_report(&uri) {
+                    return Ok(report);
+                }
                 return Err(Error::invalid_params(format!(
                     "document not open: {}",
                     uri.as_str()

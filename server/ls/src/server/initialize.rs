@@ -15,6 +15,7 @@ impl Backend {
     /// Applies what `initialize` negotiates and says, and answers it.
     pub(super) fn initialize_state(&self, params: &lsp::InitializeParams) -> lsp::InitializeResult {
         let enc = negotiate_encoding(params);
+        self.workspace_capabilities(params);
         let settings = params
             .initialization_options
             .as_ref()
@@ -121,7 +122,8 @@ pub fn capabilities(enc: PositionEncoding) -> lsp::ServerCapabilities {
             lsp::DiagnosticOptions {
                 identifier: Some(convert::SOURCE.to_owned()),
                 inter_file_dependencies: false,
-                workspace_diagnostics: false,
+                // Every policy file of the workspace folders (`workspace_diagnostics.rs`).
+                workspace_diagnostics: true,
                 work_done_progress_options: lsp::WorkDoneProgressOptions::default(),
             },
         )),

@@ -22,6 +22,7 @@ use crate::workspace::Workspace;
 
 mod diagnostics;
 mod initialize;
+mod workspace_diagnostics;
 
 pub use diagnostics::{MAX_DOCUMENT_BYTES, analyze_document};
 pub use initialize::capabilities;
@@ -44,6 +45,8 @@ pub struct Backend {
     projects: DashMap<Uri, Arc<crate::project::Project>>,
     /// Set by `shutdown`; decides the exit code.
     shutdown: Arc<std::sync::atomic::AtomicBool>,
+    /// Workspace diagnostics: every policy file of the workspace folders.
+    workspace: workspace_diagnostics::WorkspaceIndex,
 }
 
 /// Test-only switch (debug builds only): `IAM_POLICY_LS_TEST_PANIC=<name>` makes the guarded
@@ -90,6 +93,7 @@ impl Backend {
                 ..State::default()
             }),
             shutdown,
+            workspace: workspace_diagnostics::WorkspaceIndex::default(),
         }
     }
 
@@ -233,6 +237,7 @@ impl LanguageServer for Backend {
             };
             self.client.show_message(kind, text).await;
         }
+        self.workspace_initialized().await;
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -316,8 +321,11 @@ impl LanguageServer for Backend {
             .is_some_and(|(_, d)| d.analysis.is_some() || crate::policy_tests::is_tests_file(&uri));
         self.projects.remove(&uri);
         if was_policy && self.push_enabled() {
-            self.client.publish_diagnostics(uri, Vec::new(), None).await;
+            self.client
+                .publish_diagnostics(uri.clone(), Vec::new(), None)
+                .await;
         }
+        self.workspace_document_closed(&uri).await;
     }
 
     async fn did_change_configuration(&self, params: lsp::DidChangeConfigurationParams) {
@@ -338,11 +346,13 @@ impl LanguageServer for Backend {
             s.settings = Arc::new(settings);
         }
         self.config_files_changed().await;
+        self.workspace_changed(false).await;
     }
 
     async fn did_save(&self, params: lsp::DidSaveTextDocumentParams) {
         if crate::project::is_config_file(params.text_document.uri.as_str()) {
             self.config_files_changed().await;
+            self.workspace_changed(true).await;
         }
     }
 
@@ -458,5 +468,16 @@ impl LanguageServer for Backend {
         params: lsp::DocumentDiagnosticParams,
     ) -> Result<lsp::DocumentDiagnosticReportResult> {
         self.pull_diagnostics(params)
+    }
+
+    async fn workspace_diagnostic(
+        &self,
+        params: lsp::WorkspaceDiagnosticParams,
+    ) -> Result<lsp::WorkspaceDiagnosticReportResult> {
+        self.workspace_report(params).await
+    }
+
+    async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
+        self.workspace_files_changed(params).await;
     }
 }

@@ -14,3 +14,4 @@ mod lifecycle;
 mod pathological;
 mod policy_tests_e2e;
 mod stdio;
+mod workspace_diagnostics;
