@@ -58,6 +58,9 @@ pub struct Checked {
     pub note: String,
     /// Why a file named on the command line was not checked (it holds no policy).
     pub skipped: Option<String>,
+    /// Policy files a Terraform file reads (`file(...)`, `templatefile(...)`): checked with the
+    /// type of the argument that reads them (see `host::follow_references`).
+    pub references: Vec<iam_hosts::FileRef>,
 }
 
 impl Checked {
@@ -68,6 +71,7 @@ impl Checked {
             note: type_note(&analysis),
             diagnostics: analysis.diagnostics,
             skipped: None,
+            references: Vec::new(),
         }
     }
 }
@@ -130,6 +134,24 @@ fn io_message(e: &std::io::Error) -> String {
 
 pub use crate::workspace::MAX_FILE_BYTES;
 
+/// Reads a file to check: at most [`MAX_FILE_BYTES`], UTF-8.
+pub(crate) fn read_text(path: &Path) -> Result<String, String> {
+    let meta = std::fs::metadata(path).map_err(|e| io_message(&e))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(format!(
+            "file is {} bytes, larger than the {MAX_FILE_BYTES}-byte limit",
+            meta.len()
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| io_message(&e))?;
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "not valid UTF-8 (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
 fn check_file(
     path: &Path,
     explicit: bool,
@@ -137,23 +159,7 @@ fn check_file(
     settings: &Settings,
 ) -> Option<FileReport> {
     let name = display(path);
-    let result = (|| {
-        let meta = std::fs::metadata(path).map_err(|e| io_message(&e))?;
-        if meta.len() > MAX_FILE_BYTES {
-            return Err(format!(
-                "file is {} bytes, larger than the {MAX_FILE_BYTES}-byte limit",
-                meta.len()
-            ));
-        }
-        let bytes = std::fs::read(path).map_err(|e| io_message(&e))?;
-        let text = String::from_utf8(bytes).map_err(|e| {
-            format!(
-                "not valid UTF-8 (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
-            )
-        })?;
-        Ok(text)
-    })();
+    let result = read_text(path);
     match result {
         Err(e) => Some(FileReport {
             path: name,
@@ -234,6 +240,7 @@ pub fn check_paths(args: &CheckArgs) -> Vec<FileReport> {
     });
     results.sort_by_key(|(i, _)| *i);
     reports.extend(results.into_iter().map(|(_, r)| r));
+    super::host::follow_references(&mut reports);
     reports
 }
 

@@ -3,6 +3,7 @@
 pub mod catalog;
 pub mod check;
 pub mod compare;
+pub(crate) mod embedded;
 pub mod explain;
 pub mod grants;
 pub mod host;
