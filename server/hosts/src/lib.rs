@@ -127,6 +127,38 @@ pub struct Extraction {
     pub syntax_errors: Vec<(TextRange, String)>,
     /// Findings about the host itself (SAM policy templates), in host ranges.
     pub findings: Vec<Diagnostic>,
+    /// Policy arguments that read another file (Terraform `file(...)`, `templatefile(...)`).
+    pub file_refs: Vec<FileRef>,
+}
+
+/// A policy argument that reads its policy from another file:
+/// `policy = file("${path.module}/policy.json")` or `templatefile("p.json.tftpl", {...})`. The
+/// file is checked as the argument's policy type ([`extract_referenced`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileRef {
+    /// Where the argument is; its policy type and resource kind apply to the file.
+    pub site: Site,
+    /// The file, relative to the Terraform file's directory (`${path.module}` and
+    /// `${path.root}` read as that directory), `/`-separated, or absolute.
+    pub path: String,
+    /// `templatefile`: `${...}` and `%{...}` in the file are template values, known only when
+    /// Terraform runs (placeholders), and `$${` is a literal `${`.
+    pub templated: bool,
+    /// The call in the Terraform file.
+    pub range: TextRange,
+}
+
+/// The policy of a file that a [`FileRef`] reads, as an extraction of that file: analyse it with
+/// [`analyze_extraction`] to get findings in the file's own ranges.
+#[must_use]
+pub fn extract_referenced(text: &str, r: &FileRef) -> Extraction {
+    let mut ex = Extraction {
+        is_host: true,
+        ..Extraction::default()
+    };
+    let doc = terraform::file_document(text, r.templated);
+    cfn::documents(&doc, &r.site, &mut ex.docs);
+    ex
 }
 
 /// Finds the policies of `text`.
@@ -230,7 +262,15 @@ pub fn analyze_extraction(
             policy_type: policy_type.or(doc.site.policy_type),
             lenient: false,
         };
-        let analysis = iam_validate::analyze_with_config(&doc.text, &options, config, suppressions);
+        // The attached resource's kind (a bucket, a queue) enables the checks F012-F014.
+        let kind = doc
+            .site
+            .resource_kind
+            .as_deref()
+            .and_then(iam_policy::resource_kind::find);
+        let config = config.with_resource_kind(kind);
+        let analysis =
+            iam_validate::analyze_with_config(&doc.text, &options, &config, suppressions);
         for d in &analysis.diagnostics {
             if let Some(m) = map_diagnostic(d, &doc, text) {
                 // Findings that touch a host syntax error describe half-typed text: the
@@ -263,8 +303,11 @@ pub fn analyze_extraction(
 }
 
 /// Rules whose findings stay meaningful when a part of the string is a placeholder: they read
-/// only the literal prefix (the service of an action, the `arn:partition:service` of an ARN).
-const PARTIAL_SAFE: &[&str] = &["B001", "B007", "C001", "C003", "C004", "C005"];
+/// only the literal prefix (the service of an action, the `arn:partition:service` of an ARN;
+/// F012 and F013 skip values whose service is not literal).
+const PARTIAL_SAFE: &[&str] = &[
+    "B001", "B007", "C001", "C003", "C004", "C005", "F012", "F013",
+];
 
 /// Rules that relate one value to others (`s3:GetObject` covered by `s3:*`): a placeholder's
 /// stand-in value (`*`) could be the other side, so they are dropped from documents with

@@ -3,7 +3,11 @@
 //!
 //! Policies: `jsonencode({...})`, JSON strings and heredocs in policy-bearing arguments, and
 //! `data "aws_iam_policy_document"` blocks (checked as the type of the argument that refers to
-//! them, inferred when none does).
+//! them, inferred when none does; `source_policy_documents`/`override_policy_documents` chains
+//! followed in `document.rs`), and `file(...)`/`templatefile(...)` arguments naming a policy file
+//! ([`crate::FileRef`]: the file is checked with the argument's policy type).
+
+mod document;
 
 use std::collections::HashMap;
 
@@ -371,7 +375,25 @@ pub fn extract(text: &str, ex: &mut Extraction) {
             }
             for v in values {
                 let address = format!("{ty}.{}", b.labels[1]);
-                if let Val::Hole { what, .. } = v {
+                if let Val::Hole { what, range } = v {
+                    if let Some((file, templated)) = file_reference(what) {
+                        if let Some((ptype, rk)) = policy_type(*kind, b) {
+                            ex.is_host = true;
+                            ex.file_refs.push(crate::FileRef {
+                                site: Site {
+                                    owner: address.clone(),
+                                    resource_type: ty.to_owned(),
+                                    path: (*path).to_owned(),
+                                    policy_type: Some(ptype),
+                                    resource_kind: rk.map(str::to_owned),
+                                },
+                                path: file,
+                                templated,
+                                range: *range,
+                            });
+                        }
+                        continue;
+                    }
                     if let Some(data) = what
                         .strip_prefix("data.aws_iam_policy_document.")
                         .and_then(|r| r.strip_suffix(".json").or(r.strip_suffix(".minified_json")))
@@ -401,6 +423,7 @@ pub fn extract(text: &str, ex: &mut Extraction) {
         ex.is_host = true;
         cfn::documents(&v, &site, &mut ex.docs);
     }
+    let mut documents = document::Resolver::new(&blocks);
     for b in &blocks {
         if b.kind == "data"
             && b.labels.first().map(String::as_str) == Some("aws_iam_policy_document")
@@ -420,7 +443,7 @@ pub fn extract(text: &str, ex: &mut Extraction) {
                 resource_kind: rk.map(str::to_owned),
             };
             ex.is_host = true;
-            let doc = policy_document(b);
+            let doc = documents.document(b);
             cfn::documents(&doc, &site, &mut ex.docs);
         }
     }
@@ -758,170 +781,64 @@ fn heredoc(n: Node, text: &str, base: usize, range: Range, amp: bool) -> Option<
     Some(Val::Str(Str { pieces, range }))
 }
 
-/// The policy a `data "aws_iam_policy_document"` block produces, with every key mapped to the
-/// argument or block it comes from.
-fn policy_document(b: &Block) -> Val {
-    let key = |name: &str, host: Range| Str {
-        pieces: vec![Piece::Text {
-            text: name.to_owned(),
-            host,
-            exact: false,
-        }],
-        range: host,
+/// `file("${path.module}/p.json")` or `templatefile("p.json.tftpl", {...})`: the file's path
+/// (relative to the module's directory) and whether it is a template. `None` when the path is
+/// computed (`file(var.path)`, `"${local.dir}/p.json"`).
+fn file_reference(call: &str) -> Option<(String, bool)> {
+    let (templated, rest) = if let Some(r) = call.strip_prefix("templatefile(") {
+        (true, r)
+    } else {
+        (false, call.strip_prefix("file(")?)
     };
-    let header = Range::new(b.range.start, b.range.start);
-    let mut entries = Vec::new();
-    let mut version = None;
-    let mut statements = Vec::new();
-    for item in &b.body {
-        match item {
-            Item::Attr {
-                name,
-                value,
-                key: k,
-                ..
-            } => match name.as_str() {
-                "version" => version = Some((key("Version", *k), value.clone())),
-                "policy_id" => entries.push((key("Id", *k), value.clone())),
-                // Statements merged in from other documents: unknown here.
-                "source_policy_documents" | "override_policy_documents" => {
-                    statements.push(Val::Hole {
-                        range: value.range(),
-                        what: name.clone(),
-                    });
-                }
-                _ => {}
-            },
-            Item::Block(s) if s.kind == "statement" => statements.push(statement(s, &key)),
-            Item::Block(s) if s.kind == "dynamic" => statements.push(Val::Hole {
-                range: s.range,
-                what: "dynamic \"statement\"".into(),
-            }),
-            Item::Block(_) => {}
+    let rest = rest.trim_start().strip_prefix('"')?;
+    let raw = &rest[..rest.find('"')?];
+    if raw.contains('\\') {
+        return None;
+    }
+    let mut p = raw.to_owned();
+    for module in ["${path.module}", "${path.root}"] {
+        if let Some(r) = p.strip_prefix(module) {
+            p = format!(".{r}");
         }
     }
-    let version =
-        version.unwrap_or_else(|| (key("Version", header), Val::Str(key("2012-10-17", header))));
-    entries.insert(0, version);
-    entries.push((
-        key("Statement", header),
-        Val::Seq {
-            range: b.range,
-            items: statements,
-        },
-    ));
-    Val::Map {
-        range: b.range,
-        entries,
+    if p.contains("${") || p.contains("%{") {
+        return None;
+    }
+    while let Some(r) = p.strip_prefix("./") {
+        p = r.to_owned();
+    }
+    (!p.is_empty() && p != ".").then_some((p, templated))
+}
+
+/// The policy text of a referenced file as a string value: exact for `file()`, with template
+/// placeholders for `templatefile()`.
+pub(crate) fn file_document(text: &str, templated: bool) -> Val {
+    let whole = ru(0, text.len());
+    if templated {
+        Val::Str(template(text, 0, whole, false, false))
+    } else {
+        Val::Str(Str::exact(text, whole, whole))
     }
 }
 
-fn statement(s: &Block, key: &dyn Fn(&str, Range) -> Str) -> Val {
-    let mut entries = Vec::new();
-    let mut effect = None;
-    let mut principals: Vec<(Str, Val)> = Vec::new();
-    let mut not_principals: Vec<(Str, Val)> = Vec::new();
-    let mut conditions: Vec<(Str, Val, Val, Range)> = Vec::new();
-    for item in &s.body {
-        match item {
-            Item::Attr {
-                name,
-                value,
-                key: k,
-            } => {
-                let element = match name.as_str() {
-                    "sid" => "Sid",
-                    "effect" => {
-                        effect = Some((key("Effect", *k), value.clone()));
-                        continue;
-                    }
-                    "actions" => "Action",
-                    "not_actions" => "NotAction",
-                    "resources" => "Resource",
-                    "not_resources" => "NotResource",
-                    _ => continue,
-                };
-                entries.push((key(element, *k), value.clone()));
-            }
-            Item::Block(inner) => {
-                let get = |n: &str| {
-                    inner.body.iter().find_map(|i| match i {
-                        Item::Attr { name, value, .. } if name == n => Some(value.clone()),
-                        _ => None,
-                    })
-                };
-                match inner.kind.as_str() {
-                    "principals" | "not_principals" => {
-                        let (Some(Val::Str(t)), Some(ids)) = (get("type"), get("identifiers"))
-                        else {
-                            continue;
-                        };
-                        let target = if inner.kind == "principals" {
-                            &mut principals
-                        } else {
-                            &mut not_principals
-                        };
-                        target.push((t, ids));
-                    }
-                    "condition" => {
-                        if let (Some(Val::Str(t)), Some(Val::Str(var)), Some(vals)) =
-                            (get("test"), get("variable"), get("values"))
-                        {
-                            conditions.push((t, Val::Str(var), vals, inner.range));
-                        }
-                    }
-                    _ => {}
-                }
-            }
-        }
-    }
-    let header = Range::new(s.range.start, s.range.start);
-    let effect = effect.unwrap_or_else(|| (key("Effect", header), Val::Str(key("Allow", header))));
-    entries.insert(0, effect);
-    for (name, list) in [("Principal", principals), ("NotPrincipal", not_principals)] {
-        if list.is_empty() {
-            continue;
-        }
-        // `type = "*"` with `identifiers = ["*"]` renders as `"Principal": "*"`.
-        let star = list.len() == 1 && list[0].0.literal().as_deref() == Some("*");
-        let value = if star {
-            Val::Str(list[0].0.clone())
-        } else {
-            Val::Map {
-                range: s.range,
-                entries: list,
-            }
-        };
-        entries.push((key(name, header), value));
-    }
-    if !conditions.is_empty() {
-        let mut ops: Vec<(Str, Val)> = Vec::new();
-        for (test, var, values, range) in conditions {
-            let Val::Str(var) = var else { continue };
-            match ops
-                .iter_mut()
-                .find(|(t, _)| t.literal().is_some() && t.literal() == test.literal())
-            {
-                Some((_, Val::Map { entries, .. })) => entries.push((var, values)),
-                _ => ops.push((
-                    test,
-                    Val::Map {
-                        range,
-                        entries: vec![(var, values)],
-                    },
-                )),
-            }
-        }
-        entries.push((
-            key("Condition", header),
-            Val::Map {
-                range: s.range,
-                entries: ops,
-            },
-        ));
-    }
-    Val::Map {
-        range: s.range,
-        entries,
+#[cfg(test)]
+mod tests {
+    use super::file_reference;
+
+    #[test]
+    fn file_references() {
+        let r = |s: &str| file_reference(s);
+        assert_eq!(
+            r("file(\"${path.module}/policies/p.json\")"),
+            Some(("policies/p.json".into(), false))
+        );
+        assert_eq!(
+            r("templatefile(\"./p.json.tftpl\", { arn = aws_s3_bucket.b.arn })"),
+            Some(("p.json.tftpl".into(), true))
+        );
+        assert_eq!(r("file(var.policy_path)"), None);
+        assert_eq!(r("file(\"${local.dir}/p.json\")"), None);
+        assert_eq!(r("jsonencode({})"), None);
+        assert_eq!(r("file(\""), None);
     }
 }

@@ -156,3 +156,5 @@ fn broken_host_corpus() {
 snap!(terraform, "main.tf");
 snap!(broken_terraform_keeps_other_blocks, "broken.tf");
 snap!(sam_policies, "sam.yaml");
+snap!(resource_kinds, "resourcekinds.yaml");
+snap!(terraform_chains, "chains.tf");

@@ -2,6 +2,7 @@
 //! decision of which documents are policies.
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
+use iam_policy::resource_kind::{self, ResourceKind};
 use iam_validate::PolicyType;
 use serde::Deserialize;
 
@@ -20,6 +21,9 @@ pub struct RawSettings {
     pub policy_globs: Option<Vec<String>>,
     /// Policy type per glob, e.g. `{"**/trust/*.json": "trust"}`.
     pub policy_types: std::collections::BTreeMap<String, String>,
+    /// Kind of resource per glob, e.g. `{"**/buckets/*.json": "AWS::S3::Bucket"}`: the file is
+    /// that resource's policy (resource-based, with the checks F012-F014).
+    pub resource_kinds: std::collections::BTreeMap<String, String>,
     /// Accept comments and trailing commas.
     pub lenient: bool,
     /// Rule codes or names not to report.
@@ -59,6 +63,7 @@ impl Default for RawInlayHints {
 pub struct Settings {
     policy_globs: GlobSet,
     policy_types: Vec<(GlobSet, PolicyType)>,
+    resource_kinds: Vec<(GlobSet, &'static ResourceKind)>,
     pub lenient: bool,
     pub disabled_rules: Vec<String>,
     pub inlay_hints: iam_ide::InlayHintConfig,
@@ -116,9 +121,22 @@ impl Settings {
                 )),
             }
         }
+        let mut resource_kinds = Vec::new();
+        for (glob, kind) in raw.resource_kinds {
+            match resource_kind::find(&kind) {
+                Some(k) => {
+                    resource_kinds.push((build_set(std::slice::from_ref(&glob), &mut problems), k))
+                }
+                None => problems.push(format!(
+                    "unknown resource kind `{kind}` for `{glob}` (expected one of {})",
+                    resource_kind::names()
+                )),
+            }
+        }
         Self {
             policy_globs,
             policy_types,
+            resource_kinds,
             lenient: raw.lenient,
             disabled_rules: raw.disabled_rules,
             inlay_hints: iam_ide::InlayHintConfig {
@@ -156,13 +174,24 @@ impl Settings {
         self.policy_globs.is_match(path)
     }
 
-    /// The configured policy type of a path, if any glob matches.
+    /// The configured policy type of a path, if any glob matches; a path given a kind of
+    /// resource (`resourceKinds`) is a resource-based policy.
     #[must_use]
     pub fn policy_type(&self, path: &str) -> Option<PolicyType> {
         self.policy_types
             .iter()
             .find(|(g, _)| g.is_match(path))
             .map(|(_, t)| *t)
+            .or_else(|| self.resource_kind(path).map(|_| PolicyType::Resource))
+    }
+
+    /// The configured kind of resource of a path (`resourceKinds`), if any glob matches.
+    #[must_use]
+    pub fn resource_kind(&self, path: &str) -> Option<&'static ResourceKind> {
+        self.resource_kinds
+            .iter()
+            .find(|(g, _)| g.is_match(path))
+            .map(|(_, k)| *k)
     }
 
     #[must_use]
@@ -207,6 +236,19 @@ mod tests {
         assert!(s.path_is_policy("/w/a.policy.json"));
         assert!(!s.path_is_policy("/w/package.json"));
         assert_eq!(s.policy_type("/w/trust/role.json"), Some(PolicyType::Trust));
+        let k = Settings::from_json(
+            &serde_json::json!({"iamPolicy": {"resourceKinds": {"**/queues/*.json": "AWS::SQS::Queue", "y": "AWS::Nope"}}}),
+        );
+        assert_eq!(
+            k.resource_kind("/w/queues/q.json").map(|k| k.name),
+            Some("AWS::SQS::Queue")
+        );
+        assert_eq!(
+            k.policy_type("/w/queues/q.json"),
+            Some(PolicyType::Resource)
+        );
+        assert!(k.resource_kind("/w/other.json").is_none());
+        assert_eq!(k.problems.len(), 1, "{:?}", k.problems);
         assert_eq!(s.problems.len(), 1);
         let p = iam_syntax::parse("{\"Statement\": []}", iam_syntax::ParseOptions::STRICT);
         assert!(is_policy(&s, "/w/x.json", "json", &p));

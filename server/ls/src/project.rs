@@ -48,13 +48,18 @@ pub fn discover(policy_path: &Path, boundary: Option<&Path>) -> Option<(Config, 
 /// looking above `boundary`.
 #[must_use]
 pub fn load(path: &Path, boundary: Option<&Path>) -> Project {
-    let (config, base) = discover(path, boundary).unwrap_or_default();
+    let (mut config, base) = discover(path, boundary).unwrap_or_default();
     let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let rel = abs.strip_prefix(&base).map_or_else(
         |_| path.to_string_lossy().into_owned(),
         |r| r.to_string_lossy().replace('\\', "/"),
     );
-    let policy_type = config.policy_type_for(&rel);
+    // A file given a kind of resource (`[resource-kinds]`) is that resource's policy: the
+    // resource-kind checks (F012-F014) read the kind from the configuration.
+    config.resource_kind = config.resource_kind_for(&rel);
+    let policy_type = config
+        .policy_type_for(&rel)
+        .or(config.resource_kind.map(|_| PolicyType::Resource));
     let mut suppressions = config.suppressions_for(&rel);
     let mut problems: Vec<String> = config
         .problems

@@ -7,6 +7,7 @@ pub mod diagnostic;
 pub mod lower;
 pub mod model;
 pub mod policy_type;
+pub mod resource_kind;
 pub mod semantics;
 mod suggest;
 

@@ -4,6 +4,9 @@
 //! [policy-types]
 //! "trust/**/*.json" = "trust"
 //!
+//! [resource-kinds]
+//! "buckets/*.json" = "AWS::S3::Bucket"
+//!
 //! [rules]
 //! G006 = "off"                 # by code or name
 //! resource-star = "warning"    # re-severity
@@ -29,6 +32,7 @@ use std::collections::HashMap;
 use iam_policy::diagnostic::{Diagnostic, Severity, rules};
 use iam_policy::model::Policy;
 use iam_policy::policy_type::PolicyType;
+use iam_policy::resource_kind::{self, ResourceKind};
 
 /// The configuration file name, looked up from the policy's directory upwards.
 pub const FILE_NAME: &str = ".iam-policy-ls.toml";
@@ -59,6 +63,12 @@ pub struct Suppression {
 pub struct Config {
     /// `(glob, type)` in file order; the first match wins.
     pub policy_types: Vec<(String, PolicyType)>,
+    /// `(glob, kind of resource)` in file order; the first match wins (`[resource-kinds]`).
+    pub resource_kinds: Vec<(String, &'static ResourceKind)>,
+    /// The kind of resource the analysed policy is attached to, when known: set per document by
+    /// the caller (a template's resource, or [`Config::resource_kind_for`] of the file). Read by
+    /// the checks of resource-based policies (F012-F014).
+    pub resource_kind: Option<&'static ResourceKind>,
     /// Rule code or name -> setting.
     pub rules: HashMap<String, RuleSetting>,
     /// Service prefixes to accept as known (lower case).
@@ -92,6 +102,17 @@ impl Config {
                             Some(pt) => c.policy_types.push((glob.clone(), pt)),
                             None => c.problems.push(format!(
                                 "[policy-types] `{glob}`: expected one of identity, resource, trust, scp, rcp, boundary, session"
+                            )),
+                        }
+                    }
+                }
+                ("resource-kinds", toml::Value::Table(t)) => {
+                    for (glob, kind) in t {
+                        match kind.as_str().and_then(resource_kind::find) {
+                            Some(k) => c.resource_kinds.push((glob.clone(), k)),
+                            None => c.problems.push(format!(
+                                "[resource-kinds] `{glob}`: expected one of {}",
+                                resource_kind::names()
                             )),
                         }
                     }
@@ -154,7 +175,7 @@ impl Config {
                     }
                 }
                 (other, _) => c.problems.push(format!(
-                    "unknown or malformed section `{other}` (expected policy-types, rules, catalog, quotas, suppress)"
+                    "unknown or malformed section `{other}` (expected policy-types, resource-kinds, rules, catalog, quotas, suppress)"
                 )),
             }
         }
@@ -169,6 +190,31 @@ impl Config {
             .iter()
             .find(|(g, _)| glob_path(g, path))
             .map(|(_, t)| *t)
+    }
+
+    /// The configured kind of resource of a policy at `path` (relative to the configuration's
+    /// directory, `/`-separated).
+    #[must_use]
+    pub fn resource_kind_for(&self, path: &str) -> Option<&'static ResourceKind> {
+        self.resource_kinds
+            .iter()
+            .find(|(g, _)| glob_path(g, path))
+            .map(|(_, k)| *k)
+    }
+
+    /// This configuration for a policy attached to `kind` (a clone only when it differs).
+    #[must_use]
+    pub fn with_resource_kind(
+        &self,
+        kind: Option<&'static ResourceKind>,
+    ) -> std::borrow::Cow<'_, Self> {
+        if self.resource_kind == kind {
+            std::borrow::Cow::Borrowed(self)
+        } else {
+            let mut c = self.clone();
+            c.resource_kind = kind;
+            std::borrow::Cow::Owned(c)
+        }
     }
 
     /// The suppressions that apply to `path` (relative, `/`-separated).
@@ -424,6 +470,8 @@ mod tests {
             r#"
 [policy-types]
 "trust/**/*.json" = "trust"
+[resource-kinds]
+"buckets/*.json" = "aws::s3::bucket"
 [rules]
 G006 = "off"
 resource-star = "warning"
@@ -440,6 +488,11 @@ reason = "reviewed"
         );
         assert!(c.problems.is_empty(), "{:?}", c.problems);
         assert_eq!(c.policy_type_for("trust/a/r.json"), Some(PolicyType::Trust));
+        assert_eq!(
+            c.resource_kind_for("buckets/logs.json").map(|k| k.name),
+            Some("AWS::S3::Bucket")
+        );
+        assert!(c.resource_kind_for("queues/q.json").is_none());
         assert!(c.allows_action("newsvc:Anything"));
         assert!(c.allows_action("ecs:BrandNew"));
         assert!(!c.allows_action("ecs:Other"));
@@ -450,9 +503,9 @@ reason = "reviewed"
     #[test]
     fn problems_not_panics() {
         let c = Config::from_toml(
-            "[rules]\nZ999 = \"off\"\nB002 = \"loud\"\n[[suppress]]\nrule = \"B002\"\n",
+            "[rules]\nZ999 = \"off\"\nB002 = \"loud\"\n[[suppress]]\nrule = \"B002\"\n[resource-kinds]\n\"*.json\" = \"AWS::S3::Buckett\"\n",
         );
-        assert_eq!(c.problems.len(), 3, "{:?}", c.problems);
+        assert_eq!(c.problems.len(), 4, "{:?}", c.problems);
         assert!(!Config::from_toml("not toml [").problems.is_empty());
         assert!(parse_sidecar("{\"suppress\": [{\"rule\": \"B002\"}]}").is_err());
         assert_eq!(

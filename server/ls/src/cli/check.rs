@@ -73,6 +73,9 @@ pub struct Checked {
     pub note: String,
     /// Why a file named on the command line was not checked (it holds no policy).
     pub skipped: Option<String>,
+    /// Policy files a Terraform file reads (`file(...)`, `templatefile(...)`): checked with the
+    /// type of the argument that reads them (see `host::follow_references`).
+    pub references: Vec<iam_hosts::FileRef>,
 }
 
 impl Checked {
@@ -83,6 +86,7 @@ impl Checked {
             note: type_note(&analysis),
             diagnostics: analysis.diagnostics,
             skipped: None,
+            references: Vec::new(),
         }
     }
 }
@@ -126,7 +130,7 @@ pub(crate) fn io_message(e: &std::io::Error) -> String {
 
 pub use crate::workspace::MAX_FILE_BYTES;
 
-/// Reads a file for checking, fixing or formatting: the size limit, then UTF-8.
+/// Reads a file for checking, fixing or formatting: at most [`MAX_FILE_BYTES`], UTF-8.
 pub(crate) fn read_text(path: &Path) -> Result<String, String> {
     let meta = std::fs::metadata(path).map_err(|e| io_message(&e))?;
     if meta.len() > MAX_FILE_BYTES {
@@ -238,6 +242,7 @@ pub fn check_paths(args: &CheckArgs) -> Vec<FileReport> {
     });
     results.sort_by_key(|(i, _)| *i);
     reports.extend(results.into_iter().map(|(_, r)| r));
+    super::host::follow_references(&mut reports);
     reports
 }
 

@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod check;
 pub mod compare;
 pub mod completions;
+pub(crate) mod embedded;
 pub mod explain;
 pub mod fix;
 pub mod fmt;

@@ -17,7 +17,9 @@ pub enum SimulateFormat {
 
 #[derive(Clone, Debug, Default, clap::Args)]
 pub struct SimulateArgs {
-    /// Identity-based policy file (repeatable).
+    /// Identity-based policy file (repeatable). A policy inside a template or Terraform file:
+    /// `template.yaml#TaskRole`, `template.yaml#TaskRole/Policies/0`,
+    /// `main.tf#data.aws_iam_policy_document.app` (the same for every policy flag).
     #[arg(long = "policy", value_name = "FILE")]
     pub policies: Vec<PathBuf>,
     /// Resource-based policy file (bucket policy, KMS key policy, role trust policy...).
@@ -141,7 +143,12 @@ fn build_request(args: &SimulateArgs) -> Result<Request, String> {
 
 /// Runs `simulate`; returns the exit code (0 when evaluation ran, 2 on bad input).
 pub fn run(args: &SimulateArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
-    match simulate(args) {
+    let mut notes = Vec::new();
+    let result = simulate(args, &mut notes);
+    for n in notes {
+        let _ = writeln!(err, "note: {n}");
+    }
+    match result {
         Ok(rendered) => {
             if out.write_all(rendered.as_bytes()).is_err() {
                 return 1;
@@ -155,7 +162,7 @@ pub fn run(args: &SimulateArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 
     }
 }
 
-fn simulate(args: &SimulateArgs) -> Result<String, String> {
+fn simulate(args: &SimulateArgs, notes: &mut Vec<String>) -> Result<String, String> {
     let mut files: Vec<(PolicyType, &Path)> = Vec::new();
     files.extend(
         args.policies
@@ -193,7 +200,23 @@ fn simulate(args: &SimulateArgs) -> Result<String, String> {
     }
     let mut loaded = Vec::with_capacity(files.len());
     for (kind, path) in &files {
-        loaded.push((*kind, path.display().to_string(), load_policy(path)?));
+        // `template.yaml#TaskRole`, `main.tf#data.aws_iam_policy_document.app`: one embedded
+        // policy (cli/embedded.rs); anything else is a policy file.
+        match super::embedded::load(path, *kind)? {
+            Some(e) => {
+                if e.unknowns > 0 {
+                    notes.push(format!(
+                        "{}: {} value{} known only at deploy time (`!Ref`, `${{...}}`, references) {} `*` in this simulation",
+                        e.name,
+                        e.unknowns,
+                        if e.unknowns == 1 { "" } else { "s" },
+                        if e.unknowns == 1 { "is" } else { "are" }
+                    ));
+                }
+                loaded.push((*kind, e.name, e.policy));
+            }
+            None => loaded.push((*kind, path.display().to_string(), load_policy(path)?)),
+        }
     }
     let mut set = PolicySet::new();
     for (kind, name, policy) in &loaded {

@@ -204,13 +204,14 @@ pub fn analyze_document(
         policy_type: settings.policy_type(path).or(project.policy_type),
         lenient: settings.lenient,
     };
-    let analysis = iam_validate::analyze_incremental(
-        text,
-        &options,
-        &project.config,
-        &project.suppressions,
-        previous,
+    // `resourceKinds` of the settings, else `[resource-kinds]` of the project file.
+    let config = project.config.with_resource_kind(
+        settings
+            .resource_kind(path)
+            .or(project.config.resource_kind),
     );
+    let analysis =
+        iam_validate::analyze_incremental(text, &options, &config, &project.suppressions, previous);
     config::is_policy(settings, path, language_id, &analysis.parse).then_some(analysis)
 }
 

@@ -151,3 +151,110 @@ fn terraform_findings_are_at_host_positions() {
         stderr(&o)
     );
 }
+
+/// `file(...)` and `templatefile(...)` policy arguments: the file is checked as the argument's
+/// policy type (a trust policy with `Resource`: F003) and resource kind (a bucket policy granting
+/// `sqs:SendMessage`: F012); template values are placeholders; a file that cannot be read is a
+/// note. `source_policy_documents` chains merge statements by `sid`.
+#[test]
+fn terraform_file_references_are_checked_with_the_argument_type() {
+    let o = run(&[
+        "check",
+        "--format",
+        "json",
+        "tests/fixtures/hosts-refs/main.tf",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let files = v["files"].as_array().unwrap();
+    let file = |suffix: &str| {
+        files
+            .iter()
+            .find(|f| f["path"].as_str().unwrap().ends_with(suffix))
+            .unwrap_or_else(|| panic!("{suffix} not reported: {v}"))
+    };
+    let codes = |f: &serde_json::Value| -> Vec<String> {
+        f["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let trust = file("policies/trust.json");
+    assert_eq!(trust["policyType"], "trust", "{trust}");
+    assert_eq!(codes(trust), ["F003"], "{trust}");
+    let bucket = file("policies/bucket.json.tftpl");
+    assert_eq!(bucket["policyType"], "resource", "{bucket}");
+    assert_eq!(codes(bucket), ["F012"], "{bucket}");
+    // The merged document: the own `Queue` statement replaced the source's, so its typo is the
+    // one finding of the chain, and the source's `sqs:SendMessage` is gone.
+    let main = file("main.tf");
+    assert_eq!(codes(main), ["B002"], "{main}");
+    assert!(
+        stderr(&o).contains("policies/missing.json: skipped: read by tests/fixtures/hosts-refs/main.tf: aws_iam_policy.missing.policy, but no such file or directory"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn simulate_addresses_an_embedded_policy() {
+    let sim = |policy: &str| {
+        run(&[
+            "simulate",
+            "--policy",
+            policy,
+            "--action",
+            "sqs:SendMessage",
+            "--resource",
+            "arn:aws:sqs:us-east-1:123456789012:q",
+            "--format",
+            "json",
+        ])
+    };
+    // The role holds a trust policy and one inline policy with two `Fn::If` alternatives.
+    let o = sim("tests/fixtures/hosts/template.yaml#TaskRole");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("the policy has 2 alternatives (`Fn::If`): name one with `#TaskRole/Policies/0/PolicyDocument@0`"),
+        "{}",
+        stderr(&o)
+    );
+    let o = sim("tests/fixtures/hosts/template.yaml#TaskRole/Policies/0@1");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["decision"], "Allow", "{v}");
+    assert!(
+        stderr(&o).contains("known only at deploy time"),
+        "{}",
+        stderr(&o)
+    );
+    let o = sim("tests/fixtures/hosts/template.yaml#Nope");
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("no policy named `Nope`; the file holds:"),
+        "{err}"
+    );
+    assert!(
+        err.contains("tests/fixtures/hosts/template.yaml#TaskRole/AssumeRolePolicyDocument"),
+        "{err}"
+    );
+    assert!(
+        err.contains("tests/fixtures/hosts/template.yaml#Bad/PolicyDocument"),
+        "{err}"
+    );
+    let o = sim("tests/fixtures/hosts-refs/main.tf#data.aws_iam_policy_document.combined");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    // The `Queue` statement of the source was replaced by one with a misspelt action.
+    assert_eq!(v["decision"], "ImplicitDeny", "{v}");
+    let o = sim("tests/fixtures/hosts/workflow.yaml#Job");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("and this file is neither"),
+        "{}",
+        stderr(&o)
+    );
+}

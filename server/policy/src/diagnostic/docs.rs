@@ -403,6 +403,18 @@ rule_docs! {
         bad: r#"`"Action": "ec2:StopInstances"` in an RCP (RCPs do not apply to EC2)"#,
         good: r#"the same `Deny` in a service control policy, or actions of a supported service (`s3:*`, `sts:*`, `kms:*`, ...)"#,
         fix: None;
+    "F012":
+        bad: r#"`"Action": "sqs:SendMessage"` in a bucket policy"#,
+        good: r#"the grant in the queue's policy, or only `s3:` actions in the bucket policy"#,
+        fix: None;
+    "F013":
+        bad: r#"`"Resource": "arn:aws:dynamodb:us-east-1:123456789012:table/Orders"` in a bucket policy"#,
+        good: r#"`"Resource": "arn:aws:s3:::amzn-s3-demo-bucket/*"` (the bucket's own ARNs)"#,
+        fix: None;
+    "F014":
+        bad: r#"a queue policy of 9,000 characters without whitespace"#,
+        good: r#"fewer statements: merge principals, use wildcards or conditions"#,
+        fix: None;
     "G001":
         bad: r#"`"iam:PassRole"` on `arn:aws:iam::123456789012:role/*` or `*` (also via `iam:Pass*`; with `NotAction`/`NotResource` see G004)"#,
         good: r#"the role ARNs plus `iam:PassedToService`"#,

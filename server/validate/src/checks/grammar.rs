@@ -143,7 +143,7 @@ fn capitalize(s: &str) -> String {
 }
 
 /// Characters that are not whitespace (what the size quotas count).
-fn non_whitespace_chars(text: &str) -> usize {
+pub(super) fn non_whitespace_chars(text: &str) -> usize {
     if text.is_ascii() {
         // `char::is_whitespace` on ASCII: space and `\t` `\n` `\x0B` `\x0C` `\r`.
         text.bytes()

@@ -18,6 +18,7 @@ mod conditions;
 mod grammar;
 mod logic;
 mod principals;
+mod resource_kind;
 pub(crate) mod resources;
 mod security;
 mod types;
@@ -52,6 +53,7 @@ pub(crate) fn validate(
     grammar::check_policy(cx, out);
     security::check_policy(cx, out);
     logic::check_policy(cx, out);
+    resource_kind::check_policy(cx, out);
     let context = CheckContext {
         policy_type: cx.policy_type,
         version: cx.policy.version.as_ref().map(|v| v.value),
@@ -81,6 +83,7 @@ fn check_statement(
     conditions::check_statement(cx, st, &res, out);
     principals::check_statement(cx, st, out);
     types::check_statement(cx, st, out);
+    resource_kind::check_statement(cx, st, &res, out);
     security::check_statement(cx, st, &res, out);
     logic::check_statement(st, &res, out);
 }

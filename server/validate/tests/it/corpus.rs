@@ -1,6 +1,7 @@
 //! The broken-policy corpus (`tests/corpus/broken/`): each file has one problem. The file name
 //! starts with the expected rule code; pairs of `$0` mark the expected range(s) and are removed
-//! before analysis. Header lines set the policy type (`// type: <policy type>`) and give the
+//! before analysis. Header lines set the policy type (`// type: <policy type>`), the kind of
+//! resource it is attached to (`// resource-kind: AWS::S3::Bucket`) and give the
 //! expected message of each finding, in range order (`// message: <text>`; a multi-line message
 //! continues on `// | ` lines). The test asserts that the rule fires exactly at the marked
 //! ranges with exactly those messages, and that no other rule fires.
@@ -10,17 +11,21 @@
 
 use std::path::Path;
 
-use iam_validate::{Options, PolicyType, analyze};
+use iam_policy::resource_kind::{self, ResourceKind};
+use iam_validate::config::Config;
+use iam_validate::{Options, PolicyType, analyze_with_config};
 
 /// A corpus file: its header directives and the policy text with its markers.
 struct Fixture {
     policy_type: Option<PolicyType>,
+    resource_kind: Option<&'static ResourceKind>,
     messages: Vec<String>,
     body: String,
 }
 
 fn read_fixture(raw: &str) -> Fixture {
     let mut policy_type = None;
+    let mut kind = None;
     let mut messages: Vec<String> = Vec::new();
     let mut rest = raw;
     while let Some(line_end) = rest.strip_prefix("// ").map(|_| rest.find('\n')) {
@@ -28,6 +33,8 @@ fn read_fixture(raw: &str) -> Fixture {
         let line = &rest[3..end];
         if let Some(t) = line.strip_prefix("type: ") {
             policy_type = Some(PolicyType::parse(t.trim()).expect("policy type"));
+        } else if let Some(k) = line.strip_prefix("resource-kind: ") {
+            kind = Some(resource_kind::find(k).expect("resource kind"));
         } else if let Some(m) = line.strip_prefix("message: ") {
             messages.push(m.to_owned());
         } else if let Some(m) = line.strip_prefix("| ") {
@@ -43,16 +50,20 @@ fn read_fixture(raw: &str) -> Fixture {
     }
     Fixture {
         policy_type,
+        resource_kind: kind,
         messages,
         body: rest.to_owned(),
     }
 }
 
 /// The header of a fixture with these messages.
-fn header(policy_type: Option<PolicyType>, messages: &[String]) -> String {
+fn header(fixture: &Fixture, messages: &[String]) -> String {
     let mut out = String::new();
-    if let Some(t) = policy_type {
+    if let Some(t) = fixture.policy_type {
         out.push_str(&format!("// type: {}\n", t.as_str()));
+    }
+    if let Some(k) = fixture.resource_kind {
+        out.push_str(&format!("// resource-kind: {}\n", k.name));
     }
     for m in messages {
         let mut lines = m.split('\n');
@@ -94,12 +105,18 @@ fn broken_corpus() {
         let fixture = read_fixture(&raw);
         let (text, expected) = iam_test_support::ranges(&fixture.body);
         let expected: Vec<(u32, u32)> = expected.iter().map(|r| (r.start, r.end)).collect();
-        let analysis = analyze(
+        let config = Config {
+            resource_kind: fixture.resource_kind,
+            ..Config::default()
+        };
+        let analysis = analyze_with_config(
             &text,
             &Options {
                 policy_type: fixture.policy_type,
                 ..Options::default()
             },
+            &config,
+            &[],
         );
         let mut found: Vec<(u32, u32, String)> = analysis
             .diagnostics
@@ -112,7 +129,7 @@ fn broken_corpus() {
         let got: Vec<(u32, u32)> = found.iter().map(|(s, e, _)| (*s, *e)).collect();
         let messages: Vec<String> = found.into_iter().map(|(_, _, m)| m).collect();
         if bless && messages != fixture.messages {
-            let blessed = header(fixture.policy_type, &messages) + &fixture.body;
+            let blessed = header(&fixture, &messages) + &fixture.body;
             std::fs::write(&path, blessed).expect("write blessed fixture");
         } else if messages != fixture.messages {
             failures.push(format!(
