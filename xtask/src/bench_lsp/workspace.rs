@@ -22,6 +22,19 @@ struct Run {
     unchanged: usize,
     rss: u64,
     hwm: u64,
+    /// Server CPU (user + system) spent on the first report.
+    cpu: f64,
+}
+
+/// User + system CPU milliseconds of process `pid` so far (`/proc/PID/stat`, ticks of 1/100 s).
+fn cpu_ms(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<f64> = rest
+        .split_whitespace()
+        .map(|x| x.parse().unwrap_or(0.0))
+        .collect();
+    (f.get(11).copied().unwrap_or(0.0) + f.get(12).copied().unwrap_or(0.0)) * 10.0
 }
 
 fn one(server: &Path, folder: &Path) -> Result<Run> {
@@ -41,8 +54,10 @@ fn one(server: &Path, folder: &Path) -> Result<Run> {
         }),
     )?;
     lsp.notify("initialized", json!({}))?;
+    let cpu0 = cpu_ms(lsp.pid());
     let t0 = Instant::now();
     let (t1, first) = lsp.request("workspace/diagnostic", json!({"previousResultIds": []}))?;
+    let cpu = cpu_ms(lsp.pid()) - cpu0;
     let items = first["result"]["items"]
         .as_array()
         .cloned()
@@ -77,6 +92,7 @@ fn one(server: &Path, folder: &Path) -> Result<Run> {
         unchanged,
         rss,
         hwm,
+        cpu,
     };
     lsp.shutdown()?;
     Ok(run)
@@ -114,6 +130,7 @@ pub(super) fn workspace(server: &Path) -> Result<()> {
     let first = col(&|r| r.first);
     let spawn = col(&|r| r.from_spawn);
     let second = col(&|r| r.second);
+    let cpu = col(&|r| r.cpu);
     let rss = col(&|r| mib(r.rss));
     let hwm = col(&|r| mib(r.hwm));
     println!("load after:  {}", load());
@@ -123,6 +140,10 @@ pub(super) fn workspace(server: &Path) -> Result<()> {
     println!(
         "| first full report ({} files, {} findings): request -> answer | {:.0} ms | {:.0} ms |",
         last.files, last.findings, first.0, first.1
+    );
+    println!(
+        "| first full report: server CPU (user + system) | {:.0} ms | {:.0} ms |",
+        cpu.0, cpu.1
     );
     println!(
         "| first full report: server start -> answer | {:.0} ms | {:.0} ms |",
