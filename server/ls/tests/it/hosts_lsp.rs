@@ -201,7 +201,10 @@ async fn yaml_edits_are_republished_with_their_version() {
     c.change(uri, 2, json!([common::edit(l, col, l, col + 2, "ct")]))
         .await;
     let diags = c.diagnostics(uri, 2).await;
-    assert!(diags.is_empty(), "{diags:?}");
+    assert!(
+        !common::codes(&diags).contains(&"B002".to_owned()),
+        "{diags:?}"
+    );
     // A mistake in the trust policy is found at its host position.
     let at = YAML.find("sts:AssumeRole").unwrap() + 4;
     let p = pos(YAML, at);
@@ -210,8 +213,9 @@ async fn yaml_edits_are_republished_with_their_version() {
     c.change(uri, 3, json!([common::edit(l, col, l, col + 6, "Bssume")]))
         .await;
     let diags = c.diagnostics(uri, 3).await;
-    assert_eq!(common::codes(&diags), ["B002"], "{diags:?}");
-    assert_eq!(common::range_of(&diags[0]), [[11, 20], [11, 34]]);
+    let b002: Vec<&Value> = diags.iter().filter(|d| d["code"] == "B002").collect();
+    assert_eq!(b002.len(), 1, "{diags:?}");
+    assert_eq!(common::range_of(b002[0]), [[11, 20], [11, 34]]);
 }
 
 #[tokio::test]
@@ -315,7 +319,7 @@ async fn json_template_diagnostics_completion_fix_and_symbols() {
     let (mut c, diags) = open(uri, "json", JSON_TEMPLATE).await;
     let b002: Vec<&Value> = diags.iter().filter(|d| d["code"] == "B002").collect();
     assert_eq!(b002.len(), 1, "{diags:?}");
-    assert_eq!(covered(JSON_TEMPLATE, b002[0]), "s3:GetObjekt");
+    assert_eq!(covered(JSON_TEMPLATE, b002[0]), "\"s3:GetObjekt\"");
     let fixed = quick_fix(&mut c, uri, JSON_TEMPLATE, &diags, "B002").await;
     assert_eq!(fixed, JSON_TEMPLATE.replace("s3:GetObjekt", "s3:GetObject"));
     let r = c
@@ -380,7 +384,7 @@ async fn terraform_diagnostics_fixes_and_symbols() {
         .collect();
     assert_eq!(
         found,
-        ["s3:GetObjekt", "sqs:SendMesage", "kms:Decrypto"],
+        ["\"s3:GetObjekt\"", "\"sqs:SendMesage\"", "\"kms:Decrypto\""],
         "{diags:?}"
     );
     let fixed = quick_fix(&mut c, uri, TF, &diags, "B002").await;
