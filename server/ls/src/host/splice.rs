@@ -143,7 +143,14 @@ pub fn try_splice(prev: &HostDoc, text: &str) -> Option<Parts> {
     }
     let (obs32, obe32) = (u32::try_from(obs).ok()?, u32::try_from(obe).ok()?);
     // The entry alone, after the head: offsets in it are those of `text` minus `moved`.
-    let fragment = format!("{}{}", &text[..head], &text[bs..be]);
+    // When more follows the entry in the document, a placeholder sibling (no `Type`, so no
+    // policy) follows it in the fragment too: the entry's nodes then end where they end in the
+    // whole document (at the end of the text, tree-sitter would take in the last line break).
+    let mut fragment = format!("{}{}", &text[..head], &text[bs..be]);
+    if be < text.len() {
+        fragment.push_str(&" ".repeat(n));
+        fragment.push_str("IamPolicyLsFragmentEnd: {}\n");
+    }
     let moved = i64::try_from(bs).ok()? - i64::try_from(head).ok()?;
     let ex = iam_hosts::extract(HostKind::Yaml, &fragment);
     if !ex.is_host {
