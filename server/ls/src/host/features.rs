@@ -266,7 +266,7 @@ pub fn document_symbol(s: &HostSnapshot) -> Option<lsp::DocumentSymbolResponse> 
                 selection: TextRange::empty(start),
                 children,
             }
-            .to_lsp(s)
+            .into_lsp(s)
         })
         .collect();
     Some(lsp::DocumentSymbolResponse::Nested(syms))
@@ -305,7 +305,7 @@ impl Sym {
     /// Converts, widening each range to hold its children and keeping the selection inside
     /// (mapped ranges of a synthesized document need not nest by themselves).
     #[allow(deprecated)]
-    fn to_lsp(self, s: &HostSnapshot) -> lsp::DocumentSymbol {
+    fn into_lsp(self, s: &HostSnapshot) -> lsp::DocumentSymbol {
         let mut range = self.range;
         for c in &self.children {
             range = TextRange::new(range.start.min(c.range.start), range.end.max(c.range.end));
@@ -313,7 +313,7 @@ impl Sym {
         let sel_start = self.selection.start.clamp(range.start, range.end);
         let sel_end = self.selection.end.clamp(sel_start, range.end);
         let children: Vec<lsp::DocumentSymbol> =
-            self.children.into_iter().map(|c| c.to_lsp(s)).collect();
+            self.children.into_iter().map(|c| c.into_lsp(s)).collect();
         lsp::DocumentSymbol {
             name: self.name,
             detail: self.detail,

@@ -198,6 +198,7 @@ pub fn analyze(
 }
 
 /// What the analysis of one policy may reuse.
+#[derive(Clone, Copy)]
 struct Ctx<'a> {
     project: &'a Arc<Project>,
     lenient: bool,
