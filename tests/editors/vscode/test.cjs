@@ -149,11 +149,11 @@ async function goTo(page, line, col) {
     await page.waitForTimeout(300);
 
     // Host documents: a CloudFormation YAML template and a Terraform file. Each shows B002 on its
-    // misspelt `s3:GetObjekt` in the Problems panel, and completion after the `s3:` of
-    // `s3:PutObject` lists s3:GetObject.
+    // misspelt `s3:GetObjekt` in the Problems panel, and completion after the `s3:Put` of
+    // `s3:PutObject` lists s3:PutObject (the widget shows a dozen rows of the filtered list).
     for (const host of [
-      { name: "template.yaml", diagLine: 21, line: 22, col: 24 },
-      { name: "main.tf", diagLine: 7, line: 7, col: 39 },
+      { name: "template.yaml", diagLine: 21, line: 22, col: 27 },
+      { name: "main.tf", diagLine: 7, line: 7, col: 42 },
     ]) {
       await page.keyboard.press("Escape");
       await waitFor("quick open", async () => {
@@ -181,15 +181,15 @@ async function goTo(page, line, col) {
       log(`${host.name}: B002 shown in the Problems panel`);
       await page.locator(".monaco-editor .view-lines").first().click();
       await goTo(page, host.line, host.col);
-      await waitFor(`a completion list with s3:GetObject in ${host.name}`, async () => {
+      await waitFor(`a completion list with s3:PutObject in ${host.name}`, async () => {
         if (!(await suggest.isVisible())) {
           await page.keyboard.press("Control+Space");
           await page.waitForTimeout(500);
         }
         const labels = await suggest.locator(".monaco-list-row .label-name").allInnerTexts();
-        return labels.some((l) => l.includes("s3:GetObject")) ? labels : false;
+        return labels.some((l) => l.includes("s3:PutObject")) ? labels : false;
       });
-      log(`${host.name}: completion lists s3:GetObject`);
+      log(`${host.name}: completion lists s3:PutObject`);
       await page.keyboard.press("Escape");
     }
 

@@ -78,12 +78,12 @@ pub fn completion(s: &HostSnapshot, pos: lsp::Position) -> Option<lsp::Completio
                 label: i.label,
                 kind: Some(crate::handlers::completion::kind(i.kind)),
                 detail: i.detail,
-                documentation: (!i.documentation.is_empty()).then(|| {
+                documentation: (!i.documentation.is_empty()).then_some(
                     lsp::Documentation::MarkupContent(lsp::MarkupContent {
                         kind: lsp::MarkupKind::Markdown,
                         value: i.documentation,
-                    })
-                }),
+                    }),
+                ),
                 preselect: i.preselect.then_some(true),
                 sort_text: Some(i.sort_text),
                 filter_text: Some(filter_text),

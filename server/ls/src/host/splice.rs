@@ -232,6 +232,7 @@ pub fn try_splice(prev: &HostDoc, text: &str) -> Option<Parts> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use std::sync::Arc;
 
