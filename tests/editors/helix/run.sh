@@ -120,15 +120,9 @@ for host in "$TEMPLATE" "$TF"; do
     sleep 0.08
   done
   sleep 0.5
-  # The diagnostic's message already says "did you mean `s3:GetObject`": the menu must add more.
-  before="$(screen | grep -o 's3:GetObject' | wc -l)"
   tm send-keys -t "$S" C-x
-  ok=0
-  for _ in $(seq 1 50); do
-    if [ "$(screen | grep -o 's3:GetObject' | wc -l)" -gt "$before" ]; then ok=1; break; fi
-    sleep 0.2
-  done
-  [ $ok = 1 ] || fail "no completion menu with s3:GetObject in $host"
+  # A menu row: the label and its kind (the diagnostic's "did you mean `s3:GetObject`" has none).
+  wait_pane "$S" 's3:GetObject +function' 10 || fail "no completion menu with s3:GetObject in $host"
   log "$(basename "$host"): completion menu lists s3:GetObject"
   tm send-keys -t "$S" Escape
   sleep 0.3
