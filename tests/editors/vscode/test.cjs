@@ -149,11 +149,11 @@ async function goTo(page, line, col) {
     await page.waitForTimeout(300);
 
     // Host documents: a CloudFormation YAML template and a Terraform file. Each shows B002 on its
-    // misspelt `s3:GetObjekt` in the Problems panel, and completion after the `s3:Put` of
+    // misspelt `s3:GetObjekt` in the Problems panel, and completion after the `s3:PutObj` of
     // `s3:PutObject` lists s3:PutObject (the widget shows a dozen rows of the filtered list).
     for (const host of [
-      { name: "template.yaml", diagLine: 21, line: 22, col: 27 },
-      { name: "main.tf", diagLine: 7, line: 7, col: 42 },
+      { name: "template.yaml", diagLine: 21, line: 22, col: 30 },
+      { name: "main.tf", diagLine: 7, line: 7, col: 45 },
     ]) {
       await page.keyboard.press("Escape");
       await waitFor("quick open", async () => {
