@@ -98,17 +98,34 @@ fn entry(text: &str, head: usize, n: usize, from: usize, to: usize) -> Option<(u
 /// The lengths of the common prefix and suffix of `a` and `b` (not overlapping), on character
 /// boundaries.
 fn common(a: &str, b: &str) -> (usize, usize) {
+    // Whole blocks first (slice equality is a `memcmp`), then byte by byte.
+    const BLOCK: usize = 256;
     let (x, y) = (a.as_bytes(), b.as_bytes());
-    let mut p = x.iter().zip(y).take_while(|(l, r)| l == r).count();
+    let min = x.len().min(y.len());
+    let mut p = 0;
+    while p + BLOCK <= min && x[p..p + BLOCK] == y[p..p + BLOCK] {
+        p += BLOCK;
+    }
+    p += x[p..]
+        .iter()
+        .zip(&y[p..])
+        .take_while(|(l, r)| l == r)
+        .count();
     while !a.is_char_boundary(p) || !b.is_char_boundary(p) {
         p -= 1;
     }
-    let max = x.len().min(y.len()) - p;
-    let mut s = x
+    let max = min - p;
+    let mut s = 0;
+    while s + BLOCK <= max
+        && x[x.len() - s - BLOCK..x.len() - s] == y[y.len() - s - BLOCK..y.len() - s]
+    {
+        s += BLOCK;
+    }
+    s += x[..x.len() - s]
         .iter()
         .rev()
-        .zip(y.iter().rev())
-        .take(max)
+        .zip(y[..y.len() - s].iter().rev())
+        .take(max - s)
         .take_while(|(l, r)| l == r)
         .count();
     while !a.is_char_boundary(a.len() - s) || !b.is_char_boundary(b.len() - s) {
