@@ -4,7 +4,9 @@
 -- The server attaches to every JSON buffer and decides itself which ones are IAM policies:
 -- files matching `**/*.policy.json`, `**/iam/**/*.json` or `**/policies/**/*.json`, buffers
 -- with filetype `iam-policy`, and any JSON whose top-level object has a `Statement` key. Other
--- JSON is left alone (no diagnostics, no completion).
+-- JSON is left alone (no diagnostics, no completion). It also attaches to YAML, Terraform and
+-- HCL buffers: CloudFormation/SAM templates and `.tf` files get every feature inside their
+-- embedded policies; YAML that is no template (CI workflows, compose files) gets nothing.
 --
 -- Override anything with vim.lsp.config('iam_policy_ls', { ... }), for example:
 --   vim.lsp.config('iam_policy_ls', {
@@ -15,7 +17,7 @@
 ---@type vim.lsp.Config
 return {
   cmd = { 'iam-policy-ls', 'serve' },
-  filetypes = { 'json', 'jsonc', 'iam-policy' },
+  filetypes = { 'json', 'jsonc', 'iam-policy', 'yaml', 'terraform', 'hcl' },
   -- The root only names the workspace folder; single files work without one.
   root_markers = { '.git', 'policies', 'iam' },
   -- Sent in `initialize`; settings are also sent with workspace/didChangeConfiguration.

@@ -211,12 +211,19 @@ async function startClient(): Promise<void> {
     debug: { command: found.command, args: ["serve"], options: { env } },
   };
   const clientOptions: LanguageClientOptions = {
-    // Every JSON document goes to the server; it decides which are policies (globs, language id
-    // `iam-policy`, or a top-level `Statement`) and leaves the rest alone.
+    // Every JSON, YAML and Terraform document goes to the server; it decides which are policies
+    // (globs, language id `iam-policy`, or a top-level `Statement`) and which are CloudFormation/
+    // SAM templates or Terraform files holding policies, and leaves the rest alone (CI
+    // workflows, compose files, Kubernetes manifests get nothing). The YAML and Terraform
+    // extensions keep serving these files beside it.
     documentSelector: [
       { language: "iam-policy" },
       { language: "json" },
       { language: "jsonc" },
+      { language: "yaml" },
+      { language: "terraform" },
+      { language: "hcl" },
+      { scheme: "file", pattern: "**/*.tf" },
     ],
     initializationOptions: serverSettings(),
     outputChannel: output,

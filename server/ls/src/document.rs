@@ -15,6 +15,9 @@ pub struct Document {
     pub language_id: String,
     /// The analysis of the current text; `None` when the document is not a policy.
     pub analysis: Option<Arc<Analysis>>,
+    /// The embedded policies when the document is a template or a Terraform file
+    /// (`crate::host`); `None` otherwise.
+    pub host: Option<Arc<crate::host::HostDoc>>,
 }
 
 impl Document {
@@ -25,6 +28,7 @@ impl Document {
             version,
             language_id,
             analysis: None,
+            host: None,
         }
     }
 

@@ -9,6 +9,7 @@ pub mod document;
 pub mod encoding;
 pub mod framing;
 pub mod handlers;
+pub mod host;
 pub mod logging;
 pub mod policy_tests;
 pub mod project;

@@ -100,6 +100,37 @@ wait_pane "$S" ' json ' 10 || fail "inline-role.json did not open as json"
 first="$(python3 "$EDITORS_DIR/lib/expect.py" "$SERVER" "$POLICY" A009)"
 wait_pane "$S" "$first" 15 -F || fail "no diagnostic from the extra server on a plain JSON policy"
 log "plain JSON with a Statement: diagnostics shown (extra server for json)"
+
+# A CloudFormation YAML template (language yaml) and a Terraform file (language hcl), with
+# iam-policy-ls beside their own servers: the B002 diagnostic on `s3:GetObjekt` is shown, and
+# replacing `s3:PutObject` by `s3:GetO` and asking for completion lists s3:GetObject.
+for host in "$TEMPLATE" "$TF"; do
+  tm send-keys -t "$S" Escape
+  sleep 0.3
+  tm send-keys -t "$S" ":open $host" Enter
+  wait_pane "$S" "$(basename "$host")" 10 || fail "$host did not open"
+  wait_pane "$S" 'unknown-action' 15 -F || fail "no B002 (unknown-action) diagnostic in $host"
+  log "$(basename "$host"): diagnostic shown"
+  tm send-keys -t "$S" '/' 's3:PutObject' Enter
+  sleep 0.3
+  tm send-keys -t "$S" 'c'
+  sleep 0.2
+  for k in s 3 : G e t O; do
+    tm send-keys -t "$S" "$k"
+    sleep 0.08
+  done
+  sleep 0.5
+  tm send-keys -t "$S" C-x
+  # A menu row: the label and its kind (the diagnostic's "did you mean `s3:GetObject`" has none).
+  wait_pane "$S" 's3:GetObject +function' 10 || fail "no completion menu with s3:GetObject in $host"
+  log "$(basename "$host"): completion menu lists s3:GetObject"
+  tm send-keys -t "$S" Escape
+  sleep 0.3
+  tm send-keys -t "$S" Escape
+  sleep 0.3
+  tm send-keys -t "$S" ':reload' Enter
+  sleep 0.3
+done
 tm send-keys -t "$S" Escape
 sleep 0.3
 tm send-keys -t "$S" ':qa!' Enter

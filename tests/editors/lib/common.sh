@@ -34,6 +34,12 @@ new_sandbox() {
   git -C "$WS" init -q 2>/dev/null || mkdir -p "$WS/.git"
   POLICY="$WS/policies/ecs-tasks.policy.json"
   cp "$EDITORS_DIR/fixtures/ecs-tasks.policy.json" "$POLICY"
+  # A CloudFormation template and a Terraform file, each with a misspelt action (B002).
+  mkdir -p "$WS/infra"
+  TEMPLATE="$WS/infra/template.yaml" TF="$WS/infra/main.tf"
+  cp "$EDITORS_DIR/fixtures/template.yaml" "$TEMPLATE"
+  cp "$EDITORS_DIR/fixtures/main.tf" "$TF"
+  export TEMPLATE TF
   # What each editor must show: `code@line` (0-based), computed by expect.py.
   EXPECT="$(python3 "$EDITORS_DIR/lib/expect.py" "$SERVER" "$POLICY")"
   export EXPECT

@@ -173,8 +173,64 @@ local function main()
   end
 end
 
+-- A host document (CloudFormation YAML template, Terraform file): the server attaches (filetypes
+-- yaml and terraform), shows B002 on the misspelt `s3:GetObjekt` and completes after the `s3:`
+-- of `s3:PutObject`.
+local function check_host(path)
+  vim.cmd.edit(vim.fn.fnameescape(path))
+  local buf = vim.api.nvim_get_current_buf()
+  log('host ' .. vim.fn.fnamemodify(path, ':t') .. ': filetype ' .. vim.bo[buf].filetype)
+  assert(
+    vim.wait(timeout, function()
+      return #vim.lsp.get_clients({ bufnr = buf, name = 'iam_policy_ls' }) > 0
+    end, 50),
+    'iam_policy_ls did not attach to ' .. path
+  )
+  local lines = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+  local dline, cline, ccol
+  for i, l in ipairs(lines) do
+    if l:find('s3:GetObjekt', 1, true) then
+      dline = i - 1
+    end
+    local s = l:find('s3:PutObject', 1, true)
+    if s then
+      cline, ccol = i - 1, s + #'s3:' - 1
+    end
+  end
+  local ok = vim.wait(timeout, function()
+    for _, d in ipairs(vim.diagnostic.get(buf)) do
+      if d.source == 'iam-policy-ls' and tostring(d.code) == 'B002' and d.lnum == dline then
+        return true
+      end
+    end
+    return false
+  end, 50)
+  assert(ok, 'no B002 diagnostic on line ' .. tostring(dline) .. ' of ' .. path)
+  log('host diagnostic ok: B002 on line ' .. dline)
+  local res = vim.lsp.buf_request_sync(buf, 'textDocument/completion', {
+    textDocument = { uri = vim.uri_from_bufnr(buf) },
+    position = { line = cline, character = ccol },
+  }, timeout)
+  local labels = {}
+  for _, r in pairs(res or {}) do
+    assert(not r.err, 'completion error: ' .. vim.inspect(r.err))
+    local items = r.result and (r.result.items or r.result) or {}
+    for _, it in ipairs(items) do
+      labels[it.label] = true
+    end
+  end
+  assert(labels['s3:GetObject'], 'completion in ' .. path .. ' has no s3:GetObject')
+  log('host completion ok: ' .. vim.tbl_count(labels) .. ' items including s3:GetObject')
+end
+
 local function run()
   local ok, err = pcall(main)
+  if ok and mode ~= 'shot' then
+    ok, err = pcall(check_host, assert(os.getenv('TEMPLATE'), 'TEMPLATE'))
+  end
+  if ok and mode ~= 'shot' then
+    ok, err = pcall(check_host, assert(os.getenv('TF'), 'TF'))
+  end
   if mode == 'shot' then
     if not ok then
       log('FAIL ' .. tostring(err))

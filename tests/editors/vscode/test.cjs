@@ -148,6 +148,51 @@ async function goTo(page, line, col) {
     await page.locator(".monaco-editor .view-lines").first().click();
     await page.waitForTimeout(300);
 
+    // Host documents: a CloudFormation YAML template and a Terraform file. Each shows B002 on its
+    // misspelt `s3:GetObjekt` in the Problems panel, and completion after the `s3:PutObj` of
+    // `s3:PutObject` lists s3:PutObject (the widget shows a dozen rows of the filtered list).
+    for (const host of [
+      { name: "template.yaml", diagLine: 21, line: 22, col: 30 },
+      { name: "main.tf", diagLine: 7, line: 7, col: 45 },
+    ]) {
+      await page.keyboard.press("Escape");
+      await waitFor("quick open", async () => {
+        await page.keyboard.press("Control+P");
+        await page.locator(".quick-input-widget input").waitFor({ state: "visible", timeout: 2000 });
+        return true;
+      });
+      await page.locator(".quick-input-widget input").fill(host.name);
+      await waitFor(`${host.name} in Quick Open`, async () => {
+        const rows = await page.locator(".quick-input-list .monaco-list-row").allInnerTexts();
+        return rows.some((r) => r.includes(host.name));
+      });
+      await page.waitForTimeout(300);
+      await page.keyboard.press("Enter");
+      await page.locator(`.tab[aria-label*="${host.name}"]`).first().waitFor({ timeout });
+      await page.locator(".monaco-editor .view-lines").first().click();
+      await command(page, "View: Show Problems");
+      await waitFor(`B002 in ${host.name} in the Problems panel`, async () => {
+        const rows = await page.locator(".markers-panel .monaco-list-row").allInnerTexts();
+        lastProblems = rows;
+        return rows
+          .map((r) => r.replace(/\s+/g, "").replace(/[()]/g, ""))
+          .some((r) => r.includes("iam-policy-lsB002") && r.includes(`[Ln${host.diagLine},`));
+      });
+      log(`${host.name}: B002 shown in the Problems panel`);
+      await page.locator(".monaco-editor .view-lines").first().click();
+      await goTo(page, host.line, host.col);
+      await waitFor(`a completion list with s3:PutObject in ${host.name}`, async () => {
+        if (!(await suggest.isVisible())) {
+          await page.keyboard.press("Control+Space");
+          await page.waitForTimeout(500);
+        }
+        const labels = await suggest.locator(".monaco-list-row .label-name").allInnerTexts();
+        return labels.some((l) => l.includes("s3:PutObject")) ? labels : false;
+      });
+      log(`${host.name}: completion lists s3:PutObject`);
+      await page.keyboard.press("Escape");
+    }
+
     // The extension's Simulate request command: action, resource, context; a notification shows
     // the decision.
     if (!caps.includes("simulate")) throw new Error("the server does not advertise iam-policy-ls.simulate");

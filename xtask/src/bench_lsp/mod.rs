@@ -20,7 +20,7 @@ use serde_json::Value;
 pub const USAGE: &str = "\
 usage: cargo xtask bench-lsp [--server PATH] [--peer PATH | --no-peer] [--edits N]
                              [--peer-push-edits N] [--doc PATH] [--latency] [--memory] [--scale]
-                             [--workspace]
+                             [--workspace] [--template]
   --server PATH        our server binary (default: build and use target/release/iam-policy-ls)
   --peer PATH          vscode-json-language-server (default: on PATH, else npm-installed into
                        $TMPDIR/iam-policy-ls-bench-peer)
@@ -31,7 +31,9 @@ usage: cargo xtask bench-lsp [--server PATH] [--peer PATH | --no-peer] [--edits 
                        `synthetic:BYTES` generates one of about that size (as the did_change bench)
   --latency --memory --scale --workspace
                        which parts to run (default: all four; --workspace: workspace/diagnostic
-                       over the managed policies as a workspace folder)";
+                       over the managed policies as a workspace folder)
+  --template           a keystroke in one policy of a generated 1 MB CloudFormation YAML
+                       template with 1,000 roles (didChange -> publishDiagnostics, --edits N)";
 
 const TIMEOUT: Duration = Duration::from_secs(30);
 const OURS: &str = "iam-policy-ls";
@@ -50,6 +52,7 @@ pub struct Options {
     pub memory: bool,
     pub scale: bool,
     pub workspace: bool,
+    pub template: bool,
 }
 
 /// Parses the arguments after `bench-lsp`.
@@ -65,6 +68,7 @@ pub fn parse_args(args: &[String]) -> Result<Options> {
         memory: false,
         scale: false,
         workspace: false,
+        template: false,
     };
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -86,11 +90,12 @@ pub fn parse_args(args: &[String]) -> Result<Options> {
             "--memory" => o.memory = true,
             "--scale" => o.scale = true,
             "--workspace" => o.workspace = true,
+            "--template" => o.template = true,
             "-h" | "--help" => bail!("{USAGE}"),
             other => bail!("unknown argument {other}\n{USAGE}"),
         }
     }
-    if !(o.latency || o.memory || o.scale || o.workspace) {
+    if !(o.latency || o.memory || o.scale || o.workspace || o.template) {
         o.latency = true;
         o.memory = true;
         o.scale = true;
@@ -137,6 +142,9 @@ pub fn run(opts: &Options) -> Result<()> {
     }
     if opts.workspace {
         workspace::workspace(&server)?;
+    }
+    if opts.template {
+        template_latency(&server, opts.edits)?;
     }
     println!("\nload after: {}", load());
     Ok(())
@@ -227,6 +235,7 @@ fn load() -> String {
 }
 
 mod client;
+mod host;
 mod report;
 mod session;
 mod workspace;
@@ -234,3 +243,21 @@ mod workspace;
 pub use client::{Kind, Lsp};
 use report::{latency, median, memory, scale};
 pub use session::{Samples, findings, ms, pull_session, push_session, synthetic};
+
+/// `--template`: keystrokes in one policy of the generated 1 MB template.
+fn template_latency(server: &Path, edits: usize) -> Result<()> {
+    println!("\n## Template: a keystroke in one policy of a 1 MB CloudFormation YAML template");
+    println!("load before: {}", load());
+    let (bytes, samples) = host::push_session(server, edits)?;
+    println!("load after:  {}", load());
+    let p = report::percentiles(&samples);
+    println!(
+        "{} roles, {bytes} bytes, {edits} keystrokes: didChange -> publishDiagnostics p50 / p95 / p99 = {}",
+        host::ROLES,
+        p.map_or_else(
+            || "-".into(),
+            |[a, b, c]| format!("{a:.3} / {b:.3} / {c:.3} ms")
+        )
+    );
+    Ok(())
+}

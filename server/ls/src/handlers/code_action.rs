@@ -101,4 +101,8 @@ impl super::SnapshotRequest for lsp::request::CodeActionRequest {
     fn run(s: &Snapshot, p: Self::Params) -> Self::Result {
         code_action(s, p)
     }
+
+    fn run_host(s: &crate::host::features::HostSnapshot, p: Self::Params) -> Self::Result {
+        crate::host::features::code_action(s, p)
+    }
 }

@@ -22,7 +22,8 @@ pub fn capability() -> Option<lsp::CompletionOptions> {
     })
 }
 
-fn kind(k: CompletionKind) -> lsp::CompletionItemKind {
+#[must_use]
+pub fn kind(k: CompletionKind) -> lsp::CompletionItemKind {
     match k {
         CompletionKind::Property => lsp::CompletionItemKind::PROPERTY,
         CompletionKind::Value => lsp::CompletionItemKind::VALUE,
@@ -157,5 +158,9 @@ impl super::SnapshotRequest for lsp::request::Completion {
 
     fn run(s: &Snapshot, p: Self::Params) -> Self::Result {
         completion(s, p)
+    }
+
+    fn run_host(s: &crate::host::features::HostSnapshot, p: Self::Params) -> Self::Result {
+        crate::host::features::completion(s, p.text_document_position.position)
     }
 }

@@ -33,4 +33,8 @@ impl super::SnapshotRequest for lsp::request::HoverRequest {
     fn run(s: &Snapshot, p: Self::Params) -> Self::Result {
         hover(s, p)
     }
+
+    fn run_host(s: &crate::host::features::HostSnapshot, p: Self::Params) -> Self::Result {
+        crate::host::features::hover(s, p.text_document_position_params.position)
+    }
 }

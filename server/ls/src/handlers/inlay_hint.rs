@@ -22,23 +22,29 @@ pub fn inlay_hint(s: &Snapshot, params: lsp::InlayHintParams) -> Option<Vec<lsp:
     Some(
         hints
             .into_iter()
-            .map(|h| lsp::InlayHint {
-                position: s.range(iam_syntax::TextRange::empty(h.offset)).start,
-                label: lsp::InlayHintLabel::String(h.label),
-                kind: None,
-                text_edits: None,
-                tooltip: h.tooltip.map(|t| {
-                    lsp::InlayHintTooltip::MarkupContent(lsp::MarkupContent {
-                        kind: lsp::MarkupKind::Markdown,
-                        value: t,
-                    })
-                }),
-                padding_left: Some(true),
-                padding_right: None,
-                data: None,
-            })
+            .map(|h| convert(s.range(iam_syntax::TextRange::empty(h.offset)).start, h))
             .collect(),
     )
+}
+
+/// One hint at `position`.
+#[must_use]
+pub fn convert(position: lsp::Position, h: ide::InlayHint) -> lsp::InlayHint {
+    lsp::InlayHint {
+        position,
+        label: lsp::InlayHintLabel::String(h.label),
+        kind: None,
+        text_edits: None,
+        tooltip: h.tooltip.map(|t| {
+            lsp::InlayHintTooltip::MarkupContent(lsp::MarkupContent {
+                kind: lsp::MarkupKind::Markdown,
+                value: t,
+            })
+        }),
+        padding_left: Some(true),
+        padding_right: None,
+        data: None,
+    }
 }
 
 impl super::SnapshotRequest for lsp::request::InlayHintRequest {
@@ -48,5 +54,9 @@ impl super::SnapshotRequest for lsp::request::InlayHintRequest {
 
     fn run(s: &Snapshot, p: Self::Params) -> Self::Result {
         inlay_hint(s, p)
+    }
+
+    fn run_host(s: &crate::host::features::HostSnapshot, p: Self::Params) -> Self::Result {
+        crate::host::features::inlay_hint(s, p)
     }
 }

@@ -33,6 +33,11 @@ pub trait SnapshotRequest: Request<Result: Default> {
     fn uri(params: &Self::Params) -> &Uri;
     /// The answer for the document at `snapshot`'s version.
     fn run(snapshot: &Snapshot, params: Self::Params) -> Self::Result;
+    /// The answer for a host document (a template or a Terraform file, see `crate::host`):
+    /// nothing unless the feature maps itself into hosts (formatting never rewrites a host).
+    fn run_host(_: &crate::host::features::HostSnapshot, _: Self::Params) -> Self::Result {
+        Self::Result::default()
+    }
 }
 
 /// An open policy document at one version, with everything a handler needs.

@@ -13,7 +13,8 @@ pub fn capability() -> Option<OneOf<bool, lsp::DocumentSymbolOptions>> {
     Some(OneOf::Left(true))
 }
 
-fn kind(k: SymbolKind) -> lsp::SymbolKind {
+#[must_use]
+pub fn kind(k: SymbolKind) -> lsp::SymbolKind {
     match k {
         SymbolKind::Policy => lsp::SymbolKind::MODULE,
         SymbolKind::Statement => lsp::SymbolKind::STRUCT,
@@ -60,5 +61,9 @@ impl super::SnapshotRequest for lsp::request::DocumentSymbolRequest {
 
     fn run(s: &Snapshot, p: Self::Params) -> Self::Result {
         document_symbol(s, p)
+    }
+
+    fn run_host(s: &crate::host::features::HostSnapshot, _: Self::Params) -> Self::Result {
+        crate::host::features::document_symbol(s)
     }
 }

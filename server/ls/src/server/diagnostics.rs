@@ -39,6 +39,7 @@ impl Backend {
                     "document larger than {MAX_DOCUMENT_BYTES} bytes: not analysed"
                 );
                 doc.analysis = None;
+                doc.host = None;
                 return Some((version, diagnostics_of(&doc, &settings, enc)));
             }
             (
@@ -59,13 +60,38 @@ impl Backend {
             return Some((version, diags));
         }
         let path = uri_path(uri);
+        if !settings.path_is_policy(&path) {
+            if let crate::host::Route::Host(kind) = crate::host::route(&path, &language_id, &text) {
+                // A JSON document that is no template after all is analysed as a policy.
+                let text = match self.reanalyze_host(uri, kind, text, version) {
+                    Ok(answer) => return answer,
+                    Err(text) => text,
+                };
+                return self.reanalyze_policy(uri, &path, &language_id, text, version, last);
+            }
+        }
+        self.reanalyze_policy(uri, &path, &language_id, text, version, last)
+    }
+
+    /// [`Self::reanalyze`] for a policy document.
+    fn reanalyze_policy(
+        &self,
+        uri: &Uri,
+        path: &str,
+        language_id: &str,
+        text: String,
+        version: i32,
+        last: Option<Arc<Analysis>>,
+    ) -> Option<(i32, Vec<lsp::Diagnostic>)> {
+        let settings = self.settings();
+        let enc = self.encoding();
         let project = self.project(uri);
         let analysis = guard("analysis", || {
             analyze_document(
                 &settings,
                 &project,
-                &path,
-                &language_id,
+                path,
+                language_id,
                 &text,
                 last.as_deref(),
             )
@@ -78,6 +104,7 @@ impl Backend {
         if doc.version != version {
             return None;
         }
+        doc.host = None;
         let previous = std::mem::replace(&mut doc.analysis, analysis.map(Arc::new));
         // A pulling client asks for the diagnostics itself (`diagnostic`): converting them
         // here too would be thrown away by `publish` (~8% of a 6 KB keystroke).
@@ -90,6 +117,56 @@ impl Backend {
         drop(doc);
         drop_later(previous, text.len());
         Some((version, diags))
+    }
+
+    /// [`Self::reanalyze`] for a template or Terraform file (see `crate::host`): the policies
+    /// whose virtual text did not change keep their analysis. `Err(text)`: a JSON document that
+    /// is no template, to analyse as a policy.
+    fn reanalyze_host(
+        &self,
+        uri: &Uri,
+        kind: iam_hosts::HostKind,
+        text: String,
+        version: i32,
+    ) -> std::result::Result<Option<(i32, Vec<lsp::Diagnostic>)>, String> {
+        let settings = self.settings();
+        let enc = self.encoding();
+        let project = self.project(uri);
+        let previous = self.docs.get(uri).and_then(|d| d.host.clone());
+        let len = text.len();
+        // A JSON text is kept for the policy path in case it is no template.
+        let json_text = (kind == iam_hosts::HostKind::Json).then(|| text.clone());
+        let host = guard("analysis", || {
+            crate::host::analyze(kind, text, &project, settings.lenient, previous.as_deref())
+        })
+        .ok()
+        .flatten();
+        drop(previous);
+        if host.is_none() {
+            if let Some(text) = json_text {
+                return Err(text);
+            }
+        }
+        let Some(mut doc) = self.docs.get_mut(uri) else {
+            return Ok(None);
+        };
+        if doc.version != version {
+            return Ok(None);
+        }
+        doc.analysis = None;
+        let old = std::mem::replace(&mut doc.host, host.map(Arc::new));
+        let diags = if self.push_enabled() {
+            diagnostics_of(&doc, &settings, enc)
+        } else {
+            Vec::new()
+        };
+        drop(doc);
+        if len >= DROP_LATER_BYTES {
+            if let (Some(h), Ok(rt)) = (old, tokio::runtime::Handle::try_current()) {
+                rt.spawn_blocking(move || drop(h));
+            }
+        }
+        Ok(Some((version, diags)))
     }
 
     /// Re-analyses `uri` and publishes, then refreshes its open counterpart (a policy's tests
@@ -239,6 +316,14 @@ pub(super) fn diagnostics_of(
 ) -> Vec<lsp::Diagnostic> {
     if let Some(d) = too_large(doc) {
         return vec![d];
+    }
+    if let Some(h) = &doc.host {
+        return h
+            .diagnostics
+            .iter()
+            .filter(|d| !settings.is_disabled(d.rule))
+            .map(|d| convert::diagnostic(&doc.rope, d, enc))
+            .collect();
     }
     doc.analysis.as_ref().map_or_else(Vec::new, |a| {
         a.diagnostics

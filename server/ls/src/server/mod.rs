@@ -171,6 +171,21 @@ impl Backend {
         })
     }
 
+    /// The host document at its current version, when it is a template or a Terraform file
+    /// holding policies.
+    fn host_snapshot(&self, uri: &Uri) -> Option<crate::host::features::HostSnapshot> {
+        let doc = self.docs.get(uri)?;
+        let host = Arc::clone(doc.host.as_ref()?);
+        Some(crate::host::features::HostSnapshot {
+            uri: uri.clone(),
+            version: doc.version,
+            rope: doc.rope.clone(),
+            host,
+            encoding: self.encoding(),
+            settings: self.settings(),
+        })
+    }
+
     /// Runs a read-only feature on the document's snapshot; `None` when it is not an open policy.
     fn with_snapshot<T>(
         &self,
@@ -188,10 +203,13 @@ impl Backend {
     /// the empty answer when the document is not an open policy, an internal error when the
     /// handler panics. The guard is named after the method (`hover`, `codeAction`, ...).
     fn dispatch<R: SnapshotRequest>(&self, params: R::Params) -> Result<R::Result> {
+        let what = R::METHOD.rsplit('/').next().unwrap_or(R::METHOD);
+        if let Some(h) = self.host_snapshot(R::uri(&params)) {
+            return guard(what, || R::run_host(&h, params));
+        }
         let Some(s) = self.snapshot(R::uri(&params)) else {
             return Ok(R::Result::default());
         };
-        let what = R::METHOD.rsplit('/').next().unwrap_or(R::METHOD);
         guard(what, || R::run(&s, params))
     }
 }
@@ -315,10 +333,9 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: lsp::DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
-        let was_policy = self
-            .docs
-            .remove(&uri)
-            .is_some_and(|(_, d)| d.analysis.is_some() || crate::policy_tests::is_tests_file(&uri));
+        let was_policy = self.docs.remove(&uri).is_some_and(|(_, d)| {
+            d.analysis.is_some() || d.host.is_some() || crate::policy_tests::is_tests_file(&uri)
+        });
         self.projects.remove(&uri);
         if was_policy && self.push_enabled() {
             self.client

@@ -9,6 +9,7 @@ mod cli;
 mod cli_fix;
 mod cli_hosts;
 mod common;
+mod hosts_lsp;
 mod ide_e2e;
 mod lifecycle;
 mod pathological;
