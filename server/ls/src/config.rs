@@ -32,6 +32,8 @@ pub struct RawSettings {
     pub catalog_path: Option<String>,
     /// Days after which an old catalog earns one message at start-up (0: never).
     pub catalog_warn_after_days: Option<u32>,
+    /// The "new access since HEAD" lens: `true` (default), `false`, or a revision name.
+    pub compare_with_git: Option<serde_json::Value>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -67,6 +69,8 @@ pub struct Settings {
     pub catalog_path: Option<String>,
     /// `catalogWarnAfterDays` (default [`DEFAULT_CATALOG_WARN_AFTER_DAYS`], 0 = never).
     pub catalog_warn_after_days: u32,
+    /// `compareWithGit`: the revision policies are compared with (`None`: off).
+    pub compare_with_git: Option<String>,
 }
 
 /// Default of `catalogWarnAfterDays`.
@@ -75,6 +79,29 @@ pub const DEFAULT_CATALOG_WARN_AFTER_DAYS: u32 = 60;
 impl Default for Settings {
     fn default() -> Self {
         Self::from_raw(RawSettings::default())
+    }
+}
+
+/// `compareWithGit`: `true` or absent is `HEAD`, `false` is off, a string names the revision.
+fn compare_with_git(v: Option<&serde_json::Value>, problems: &mut Vec<String>) -> Option<String> {
+    match v {
+        None | Some(serde_json::Value::Null | serde_json::Value::Bool(true)) => {
+            Some("HEAD".to_owned())
+        }
+        Some(serde_json::Value::Bool(false)) => None,
+        Some(serde_json::Value::String(s))
+            if !s.trim().is_empty()
+                && !s.trim().starts_with('-')
+                && !s.trim().contains(char::is_whitespace) =>
+        {
+            Some(s.trim().to_owned())
+        }
+        Some(other) => {
+            problems.push(format!(
+                "`compareWithGit` must be true, false or a git revision, found {other}; using HEAD"
+            ));
+            Some("HEAD".to_owned())
+        }
     }
 }
 
@@ -126,6 +153,7 @@ impl Settings {
             catalog_warn_after_days: raw
                 .catalog_warn_after_days
                 .unwrap_or(DEFAULT_CATALOG_WARN_AFTER_DAYS),
+            compare_with_git: compare_with_git(raw.compare_with_git.as_ref(), &mut problems),
         }
     }
 

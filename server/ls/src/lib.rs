@@ -7,6 +7,7 @@ pub mod convert;
 pub mod document;
 pub mod encoding;
 pub mod framing;
+pub mod git;
 pub mod handlers;
 pub mod logging;
 pub mod policy_tests;

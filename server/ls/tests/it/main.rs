@@ -8,6 +8,7 @@ mod catalog_update;
 mod cli;
 mod cli_hosts;
 mod common;
+mod git_lens;
 mod ide_e2e;
 mod lifecycle;
 mod pathological;

@@ -20,6 +20,7 @@ mod logic;
 mod principals;
 pub(crate) mod resources;
 mod security;
+mod subsumption;
 mod types;
 
 pub use actions::newer_action_note;
