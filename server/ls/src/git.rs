@@ -74,8 +74,7 @@ pub fn is_tracked(path: &Path, timeout: Duration) -> bool {
     let Some((dir, name)) = dir_and_name(path) else {
         return false;
     };
-    run(&dir, &["ls-files", "--error-unmatch", "--", &name], timeout)
-        .is_ok_and(|(ok, _, _)| ok)
+    run(&dir, &["ls-files", "--error-unmatch", "--", &name], timeout).is_ok_and(|(ok, _, _)| ok)
 }
 
 /// The text of `path` at revision `rev`; `Ok(None)` when the file does not exist there.

@@ -12,7 +12,13 @@ pub(super) fn element_reps(
     let values: Vec<Vec<String>> = info
         .atoms
         .iter()
-        .map(|a| a.entry.values.iter().map(|v| v.value.text().to_owned()).collect())
+        .map(|a| {
+            a.entry
+                .values
+                .iter()
+                .map(|v| v.value.text().to_owned())
+                .collect()
+        })
         .collect();
     let atoms: Vec<domains::Atom<'_>> = info
         .atoms

@@ -610,7 +610,11 @@ impl<'q, 'a> Confirmer<'q, 'a> {
     fn new(query: &'q Query<'a>) -> Self {
         Self {
             query,
-            indexes: query.inputs.iter().map(|i| ActionIndex::new(i.policy)).collect(),
+            indexes: query
+                .inputs
+                .iter()
+                .map(|i| ActionIndex::new(i.policy))
+                .collect(),
             projections: FxHashMap::default(),
         }
     }
@@ -679,14 +683,7 @@ pub fn run(query: &Query<'_>) -> Outcome {
         }
     };
     let mut dims: Vec<Dim> = Vec::new();
-    match resource_dim(&c) {
-        Ok(d) => dims.push(dedup(d)),
-        Err(e) => {
-            outcome.reasons = vec![e];
-            outcome.unconfirmed = true;
-            return outcome;
-        }
-    }
+    dims.push(dedup(resource_dim(&c, &mut reasons)));
     let all_text: String = query
         .inputs
         .iter()
@@ -773,7 +770,12 @@ pub fn run(query: &Query<'_>) -> Outcome {
             region.members.clone()
         };
         if region.unnamed_services {
-            members.extend(unnamed.get_or_insert_with(|| unnamed_members(&c)).iter().cloned());
+            members.extend(
+                unnamed
+                    .get_or_insert_with(|| unnamed_members(&c))
+                    .iter()
+                    .cloned(),
+            );
         }
         // Every member is confirmed; those beyond `max_findings` are only counted.
         for m in members {

@@ -211,7 +211,11 @@ fn write_text(c: &Checked, what: &str, out: &mut dyn Write) -> std::io::Result<(
             c.file,
             what,
             r.findings.len() + r.omitted,
-            if r.findings.len() + r.omitted == 1 { "" } else { "s" }
+            if r.findings.len() + r.omitted == 1 {
+                ""
+            } else {
+                "s"
+            }
         )?,
         Verdict::Unknown => writeln!(out, "{}: unknown", c.file)?,
     }

@@ -46,7 +46,10 @@ where
     W: tokio::io::AsyncWrite + Unpin,
 {
     let r = c
-        .request("textDocument/codeLens", json!({"textDocument": {"uri": uri}}))
+        .request(
+            "textDocument/codeLens",
+            json!({"textDocument": {"uri": uri}}),
+        )
         .await;
     r["result"]
         .as_array()
@@ -78,14 +81,23 @@ async fn lens_says_what_is_new_since_head() {
     c.initialize(json!({})).await;
     c.open(&uri, OLD, 1).await;
     wait_refresh(&mut c).await;
-    assert_eq!(lens_titles(&mut c, &uri).await, ["no new access since HEAD"]);
+    assert_eq!(
+        lens_titles(&mut c, &uri).await,
+        ["no new access since HEAD"]
+    );
 
     // Edits alone change nothing; the saved file does.
     c.change(&uri, 2, common::full(NEW)).await;
-    assert_eq!(lens_titles(&mut c, &uri).await, ["no new access since HEAD"]);
+    assert_eq!(
+        lens_titles(&mut c, &uri).await,
+        ["no new access since HEAD"]
+    );
     std::fs::write(&path, NEW).unwrap();
-    c.notify("textDocument/didSave", json!({"textDocument": {"uri": uri}}))
-        .await;
+    c.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": uri}}),
+    )
+    .await;
     wait_refresh(&mut c).await;
     assert_eq!(lens_titles(&mut c, &uri).await, ["1 new grant since HEAD"]);
 
@@ -99,9 +111,7 @@ async fn lens_says_what_is_new_since_head() {
     let result: &Value = &r["result"];
     assert_eq!(result["result"], "fail", "{r}");
     assert_eq!(result["findings"][0]["witness"]["action"], "s3:PutObject");
-    let msg = c
-        .wait_for(|m| m["method"] == "window/showMessage")
-        .await;
+    let msg = c.wait_for(|m| m["method"] == "window/showMessage").await;
     let text = msg["params"]["message"].as_str().unwrap_or_default();
     assert!(text.contains("+ s3:PutObject on arn:aws:s3:::b/"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
@@ -131,9 +141,15 @@ async fn lens_follows_the_setting() {
         json!({"settings": {"iamPolicy": {"compareWithGit": "HEAD~0"}}}),
     )
     .await;
-    c.notify("textDocument/didSave", json!({"textDocument": {"uri": uri}}))
-        .await;
+    c.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": uri}}),
+    )
+    .await;
     wait_refresh(&mut c).await;
-    assert_eq!(lens_titles(&mut c, &uri).await, ["1 new grant since HEAD~0"]);
+    assert_eq!(
+        lens_titles(&mut c, &uri).await,
+        ["1 new grant since HEAD~0"]
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -15,14 +15,14 @@ use rustc_hash::FxHashSet;
 
 use rustc_hash::FxHashMap;
 
-use crate::semantics::glob::{Exclude, Glob, Mode, Overflow, partition, partition_with};
+use crate::semantics::glob::{
+    Exclude, Glob, Mode, Overflow, partition, partition_partial, partition_with,
+};
 use crate::semantics::operator::{BaseOperator, OperatorFamily, ParsedOperator, SetQualifier};
 use crate::semantics::values::{
     Decimal, decode_base64, parse_bool, parse_cidr, parse_date, parse_ip,
 };
-use crate::semantics::wildcard::{
-    Raw, arn_account, glob, is_arn, match_arn_condition,
-};
+use crate::semantics::wildcard::{Raw, arn_account, glob, is_arn, match_arn_condition};
 
 /// Product states explored per pattern partition before giving up.
 pub const GLOB_BUDGET: usize = 200_000;
@@ -56,10 +56,23 @@ pub fn literal_head(pattern: &str) -> Option<&str> {
 /// with no head are partitioned by the wildcard-headed patterns alone. The union of these words
 /// has a word for every class of the partition by all patterns, and the product automata stay
 /// small.
-pub fn resource_words(patterns: &[String]) -> Result<Vec<String>, Overflow> {
+pub fn resource_words(patterns: &[String], budget: usize) -> Result<Vec<String>, Overflow> {
+    match resource_words_partial(patterns, budget) {
+        (words, incomplete) if incomplete.is_empty() => Ok(words),
+        _ => Err(Overflow),
+    }
+}
+
+/// [`resource_words`] that keeps going when a group exceeds the budget: its words are those
+/// found within the budget plus each of its patterns with the wildcards replaced (so every
+/// pattern still has a word it matches), and its head is returned in the second list (some of
+/// its classes may have no word, so a question decided over these words is only a lower
+/// bound for that head).
+#[must_use]
+pub fn resource_words_partial(patterns: &[String], budget: usize) -> (Vec<String>, Vec<String>) {
     let mut heads: Vec<String> = Vec::new();
-    let mut groups: FxHashMap<&str, Vec<Glob>> = FxHashMap::default();
-    let mut wild: Vec<Glob> = Vec::new();
+    let mut groups: FxHashMap<&str, Vec<(&str, Glob)>> = FxHashMap::default();
+    let mut wild: Vec<(&str, Glob)> = Vec::new();
     for p in patterns {
         let g = Glob::pattern(p, false, Mode::Resource);
         match literal_head(p) {
@@ -67,24 +80,39 @@ pub fn resource_words(patterns: &[String]) -> Result<Vec<String>, Overflow> {
                 if !groups.contains_key(h) {
                     heads.push(h.to_owned());
                 }
-                groups.entry(h).or_default().push(g);
+                groups.entry(h).or_default().push((p, g));
             }
-            None => wild.push(g),
+            None => wild.push((p, g)),
         }
     }
     let mut words = Vec::new();
+    let mut incomplete = Vec::new();
+    let mut run = |group: &[(&str, Glob)], start: &str, exclude: Exclude<'_>, name: &str| {
+        let globs: Vec<Glob> = group.iter().map(|(_, g)| g.clone()).collect();
+        let (found, complete) = partition_partial(&globs, start, exclude, budget);
+        words.extend(found);
+        if !complete {
+            incomplete.push(name.to_owned());
+            words.extend(
+                group
+                    .iter()
+                    .map(|(p, _)| p.replace(['*', '?'], "z"))
+                    .filter(|w| w.starts_with(start)),
+            );
+        }
+    };
     for h in &heads {
-        let mut globs = groups.remove(h.as_str()).unwrap_or_default();
-        globs.extend(wild.iter().cloned());
-        words.extend(partition_with(&globs, h, Exclude::default(), GLOB_BUDGET)?);
+        let mut group = groups.remove(h.as_str()).unwrap_or_default();
+        group.extend(wild.iter().cloned());
+        run(&group, h, Exclude::default(), h);
     }
     let rest = Exclude {
         words: &heads,
         fold: false,
         prefixes: true,
     };
-    words.extend(partition_with(&wild, "", rest, GLOB_BUDGET)?);
-    Ok(words)
+    run(&wild, "", rest, "*");
+    (words, incomplete)
 }
 
 /// One action per class of action names by which of `patterns` (`Action`/`NotAction`
@@ -328,9 +356,8 @@ pub fn element_representatives(
                     match scaled(t, scale) {
                         Some(v) => points.push(v),
                         None if Decimal::parse(t).is_some() => {
-                            incomplete.push(format!(
-                                "numeric value {t:?} of `{name}` is out of range"
-                            ));
+                            incomplete
+                                .push(format!("numeric value {t:?} of `{name}` is out of range"));
                         }
                         None => {}
                     }
@@ -345,7 +372,8 @@ pub fn element_representatives(
                 }
             }
             OperatorFamily::Date => {
-                let mut points: Vec<i128> = values(fam).filter_map(|(_, v)| parse_date(v)).collect();
+                let mut points: Vec<i128> =
+                    values(fam).filter_map(|(_, v)| parse_date(v)).collect();
                 points.sort_unstable();
                 points.dedup();
                 out.push("0".to_owned());
@@ -555,9 +583,7 @@ pub fn satisfiable(name: &str, atoms: &[Atom<'_>]) -> Option<bool> {
     let elements = element_representatives(name, atoms, false, &mut incomplete);
     let qualified = atoms.iter().any(|a| a.op.qualifier.is_some());
     let shapes = shapes(name, &elements, qualified, false, &mut incomplete);
-    let sat = shapes
-        .iter()
-        .any(|s| atoms.iter().all(|a| holds(*a, s)));
+    let sat = shapes.iter().any(|s| atoms.iter().all(|a| holds(*a, s)));
     if sat {
         Some(true)
     } else if incomplete.is_empty() {
@@ -593,16 +619,34 @@ mod tests {
     #[test]
     fn conflicting_conditions() {
         let cases: &[(&[(&str, &[&str])], Option<bool>)] = &[
-            (&[("StringEquals", &["a"]), ("StringNotEquals", &["a"])], Some(false)),
-            (&[("StringLike", &["a*"]), ("StringNotLike", &["*"])], Some(false)),
-            (&[("StringLike", &["a*"]), ("StringLike", &["*b"])], Some(true)),
-            (&[("StringLike", &["a*"]), ("StringLike", &["b*"])], Some(false)),
             (
-                &[("NumericGreaterThan", &["10"]), ("NumericLessThan", &["10.5"])],
+                &[("StringEquals", &["a"]), ("StringNotEquals", &["a"])],
+                Some(false),
+            ),
+            (
+                &[("StringLike", &["a*"]), ("StringNotLike", &["*"])],
+                Some(false),
+            ),
+            (
+                &[("StringLike", &["a*"]), ("StringLike", &["*b"])],
                 Some(true),
             ),
             (
-                &[("NumericGreaterThan", &["10"]), ("NumericLessThan", &["10"])],
+                &[("StringLike", &["a*"]), ("StringLike", &["b*"])],
+                Some(false),
+            ),
+            (
+                &[
+                    ("NumericGreaterThan", &["10"]),
+                    ("NumericLessThan", &["10.5"]),
+                ],
+                Some(true),
+            ),
+            (
+                &[
+                    ("NumericGreaterThan", &["10"]),
+                    ("NumericLessThan", &["10"]),
+                ],
                 Some(false),
             ),
             (
@@ -612,8 +656,14 @@ mod tests {
                 ],
                 Some(false),
             ),
-            (&[("Null", &["true"]), ("StringEquals", &["x"])], Some(false)),
-            (&[("Null", &["true"]), ("StringEqualsIfExists", &["x"])], Some(true)),
+            (
+                &[("Null", &["true"]), ("StringEquals", &["x"])],
+                Some(false),
+            ),
+            (
+                &[("Null", &["true"]), ("StringEqualsIfExists", &["x"])],
+                Some(true),
+            ),
             (
                 &[
                     ("IpAddress", &["10.0.0.0/8"]),
@@ -622,7 +672,10 @@ mod tests {
                 Some(false),
             ),
             (
-                &[("IpAddress", &["10.0.0.0/8"]), ("NotIpAddress", &["10.0.0.0/9"])],
+                &[
+                    ("IpAddress", &["10.0.0.0/8"]),
+                    ("NotIpAddress", &["10.0.0.0/9"]),
+                ],
                 Some(true),
             ),
             (
@@ -639,7 +692,10 @@ mod tests {
                 ],
                 Some(true),
             ),
-            (&[("Bool", &["true"]), ("BoolIfExists", &["false"])], Some(false)),
+            (
+                &[("Bool", &["true"]), ("BoolIfExists", &["false"])],
+                Some(false),
+            ),
             (
                 &[
                     ("StringEqualsIgnoreCase", &["ab"]),

@@ -117,6 +117,36 @@ impl Glob {
         }
     }
 
+    /// Whether the pattern has no wildcard.
+    #[must_use]
+    pub fn is_literal(&self) -> bool {
+        !self.syms.iter().any(|s| matches!(s, Sym::One | Sym::Star))
+    }
+
+    /// `Some(true)` when the pattern compares letters ignoring case, `Some(false)` when exactly,
+    /// `None` when it has no letters.
+    #[must_use]
+    pub fn folds(&self) -> Option<bool> {
+        self.syms.iter().find_map(|s| match s {
+            Sym::Fold(_) => Some(true),
+            Sym::Lit(c) if c.is_ascii_alphabetic() => Some(false),
+            _ => None,
+        })
+    }
+
+    /// The pattern's text (`*` and `?` for wildcards, folded letters in lowercase).
+    #[must_use]
+    pub fn text(&self) -> String {
+        self.syms
+            .iter()
+            .map(|s| match s {
+                Sym::Lit(c) | Sym::Fold(c) => *c,
+                Sym::One => '?',
+                Sym::Star => '*',
+            })
+            .collect()
+    }
+
     /// Number of separator colons in the pattern.
     #[must_use]
     pub fn separators(&self) -> usize {
@@ -253,8 +283,30 @@ pub struct Exclude<'a> {
 /// One word per non-empty class of strings (strings matching the same subset of `globs`), and
 /// for a class whose shortest word is empty, also its shortest non-empty word.
 /// `budget` bounds the number of product states explored.
+///
+/// Plain patterns without wildcards are not explored as automata when there are many: each
+/// such literal is a class of its own (with case folded when every pattern folds case), so the
+/// literals are returned as words and the other strings are partitioned by the wildcard
+/// patterns with the literals excluded (a trie instead of one automaton per literal).
 pub fn partition(globs: &[Glob], budget: usize) -> Result<Vec<String>, Overflow> {
-    partition_with(globs, "", Exclude::default(), budget)
+    const MANY_LITERALS: usize = 4;
+    let plain = globs.iter().all(|g| g.mode == Mode::Plain);
+    let literals: Vec<&Glob> = globs.iter().filter(|g| g.is_literal()).collect();
+    let folds: Vec<Option<bool>> = globs.iter().map(Glob::folds).collect();
+    let fold = folds.iter().flatten().next().copied().unwrap_or(false);
+    if !plain || literals.len() < MANY_LITERALS || folds.iter().flatten().any(|f| *f != fold) {
+        return partition_with(globs, "", Exclude::default(), budget);
+    }
+    let words: Vec<String> = literals.iter().map(|g| g.text()).collect();
+    let wild: Vec<Glob> = globs.iter().filter(|g| !g.is_literal()).cloned().collect();
+    let exclude = Exclude {
+        words: &words,
+        fold,
+        prefixes: false,
+    };
+    let mut out = partition_with(&wild, "", exclude, budget)?;
+    out.extend(words);
+    Ok(out)
 }
 
 fn norm(c: char, fold: bool) -> char {
@@ -269,6 +321,22 @@ pub fn partition_with(
     exclude: Exclude<'_>,
     budget: usize,
 ) -> Result<Vec<String>, Overflow> {
+    match partition_partial(globs, start, exclude, budget) {
+        (words, true) => Ok(words),
+        (_, false) => Err(Overflow),
+    }
+}
+
+/// [`partition_with`] that keeps what it found when the budget runs out: `(words, complete)`.
+/// When incomplete, the words are those of the shortest strings explored (some classes may
+/// have no word).
+#[must_use]
+pub fn partition_partial(
+    globs: &[Glob],
+    start: &str,
+    exclude: Exclude<'_>,
+    budget: usize,
+) -> (Vec<String>, bool) {
     let mut letters = FxHashSet::default();
     for g in globs {
         g.letters(&mut letters);
@@ -286,7 +354,18 @@ pub fn partition_with(
         letters.insert(':');
     }
     let fresh = fresh_char(&letters);
-    let mut alphabet: Vec<char> = letters.into_iter().collect();
+    // When every pattern (and the exclusion) ignores case, an upper-case letter behaves as its
+    // lower-case one: one of them is enough.
+    let all_fold = globs.iter().all(|g| g.folds() != Some(false))
+        && (exclude.fold
+            || exclude
+                .words
+                .iter()
+                .all(|w| !w.chars().any(|c| c.is_ascii_alphabetic())));
+    let mut alphabet: Vec<char> = letters
+        .into_iter()
+        .filter(|c| !(all_fold && c.is_ascii_uppercase()))
+        .collect();
     alphabet.sort_unstable();
     alphabet.push(fresh);
     // Excluded words as the set of their prefixes (a trie by its paths).
@@ -332,9 +411,8 @@ pub fn partition_with(
         node = advance(&node, c);
     }
     // A trie node stands for exactly one string: the excluded word itself when it is one.
-    let excluded = |node: &Option<String>| -> bool {
-        node.as_ref().is_some_and(|n| whole.contains(n))
-    };
+    let excluded =
+        |node: &Option<String>| -> bool { node.as_ref().is_some_and(|n| whole.contains(n)) };
     let signature = |state: &[u64]| -> Vec<bool> {
         globs
             .iter()
@@ -347,8 +425,9 @@ pub fn partition_with(
     let mut order: Vec<Vec<bool>> = Vec::new();
     let mut extra: Vec<String> = Vec::new();
     if exclude.prefixes && excluded(&node) {
-        return Ok(Vec::new());
+        return (Vec::new(), true);
     }
+    let mut complete = true;
     // A state is visited once with the empty word and once with a non-empty one, so that every
     // class also gets a non-empty word when it has one.
     type Key = (Vec<u64>, Option<String>, bool);
@@ -356,7 +435,7 @@ pub fn partition_with(
     let mut queue: VecDeque<(Vec<u64>, Option<String>, String)> = VecDeque::new();
     seen.insert((state.clone(), node.clone(), !start.is_empty()));
     queue.push_back((state, node, start.to_owned()));
-    while let Some((state, node, word)) = queue.pop_front() {
+    'explore: while let Some((state, node, word)) = queue.pop_front() {
         if !excluded(&node) {
             let sig = signature(&state);
             match classes.get_mut(&sig) {
@@ -382,7 +461,8 @@ pub fn partition_with(
                 continue;
             }
             if seen.len() >= budget {
-                return Err(Overflow);
+                complete = false;
+                break 'explore;
             }
             let (next, next_node) = (key.0.clone(), key.1.clone());
             seen.insert(key);
@@ -396,7 +476,7 @@ pub fn partition_with(
         .filter_map(|s| classes.get(s).map(|(w, _)| w.clone()))
         .collect();
     out.extend(extra);
-    Ok(out)
+    (out, complete)
 }
 
 #[cfg(test)]
@@ -435,10 +515,8 @@ mod tests {
             ("", ""),
         ] {
             let g = Glob::pattern(p, false, Mode::Resource);
-            let want = crate::semantics::wildcard::match_resource(
-                &crate::semantics::wildcard::Raw(p),
-                t,
-            );
+            let want =
+                crate::semantics::wildcard::match_resource(&crate::semantics::wildcard::Raw(p), t);
             assert_eq!(g.matches(t), want, "{p} vs {t}");
         }
     }

@@ -7,8 +7,8 @@ use iam_catalog::catalog;
 use super::{Context, ResolvedActions, pattern_covers, statement_name, statement_open};
 use iam_policy::diagnostic::{Diagnostic, rules};
 use iam_policy::model::{Effect, PrincipalValue, Statement, StringList};
-use iam_policy::semantics::operator::{BaseOperator, ParsedOperator, SetQualifier};
 use iam_policy::semantics::domains;
+use iam_policy::semantics::operator::{BaseOperator, ParsedOperator, SetQualifier};
 
 pub(super) fn check_statement(
     st: &Statement,
@@ -174,6 +174,8 @@ struct Written<'a> {
     values: Vec<String>,
     key_range: iam_syntax::TextRange,
     key: &'a str,
+    /// Index of the operator block.
+    block: usize,
 }
 
 impl Written<'_> {
@@ -205,7 +207,7 @@ fn impossible(st: &Statement, res: &ResolvedActions<'_>, out: &mut Vec<Diagnosti
     let Some(block) = &st.condition else { return };
     let mut by_key: Vec<(String, Vec<Written<'_>>)> = Vec::new();
     let mut skipped: Vec<String> = Vec::new();
-    for ob in &block.operators {
+    for (bi, ob) in block.operators.iter().enumerate() {
         let Ok(op) = ParsedOperator::parse_ignore_case(&ob.operator.value) else {
             // An unknown operator: the statement never applies and another rule says why.
             return;
@@ -223,6 +225,7 @@ fn impossible(st: &Statement, res: &ResolvedActions<'_>, out: &mut Vec<Diagnosti
                 values,
                 key_range: e.key.range,
                 key: &e.key.value,
+                block: bi,
             };
             match by_key.iter_mut().find(|(k, _)| *k == key) {
                 Some((_, v)) => v.push(w),
@@ -231,7 +234,12 @@ fn impossible(st: &Statement, res: &ResolvedActions<'_>, out: &mut Vec<Diagnosti
         }
     }
     for (key, written) in &by_key {
-        if written.len() < 2 || skipped.contains(key) {
+        // A key twice in one operator (in different cases) is D014's finding.
+        let repeated = written
+            .iter()
+            .enumerate()
+            .any(|(i, w)| written[..i].iter().any(|x| x.block == w.block));
+        if written.len() < 2 || skipped.contains(key) || repeated {
             continue;
         }
         let all: Vec<&Written<'_>> = written.iter().collect();
@@ -250,8 +258,7 @@ fn impossible(st: &Statement, res: &ResolvedActions<'_>, out: &mut Vec<Diagnosti
         while i < core.len() {
             let mut without = core.clone();
             without.remove(i);
-            if without.len() >= 2 && domains::satisfiable(key, &atoms_of(&without)) == Some(false)
-            {
+            if without.len() >= 2 && domains::satisfiable(key, &atoms_of(&without)) == Some(false) {
                 core = without;
             } else {
                 i += 1;

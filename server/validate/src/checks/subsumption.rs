@@ -21,11 +21,18 @@ use rustc_hash::FxHashSet;
 
 use super::{Context, statement_name, statement_open};
 
-/// Statements beyond which pairs are not compared (quadratic).
-const MAX_STATEMENTS: usize = 200;
+/// Statements beyond which pairs are not compared (quadratic; the check runs on every edit).
+const MAX_STATEMENTS: usize = 100;
+/// Product states per resource partition (the check runs on every edit: beyond it, nothing is
+/// reported).
+const PARTITION_BUDGET: usize = 5_000;
+/// Pairs decided in full per policy (the cheap filters below reject most pairs first).
+const MAX_PAIRS: usize = 300;
 
 fn items(l: Option<&StringList>) -> impl Iterator<Item = &str> {
-    l.into_iter().flat_map(|l| &l.items).map(|i| i.value.as_str())
+    l.into_iter()
+        .flat_map(|l| &l.items)
+        .map(|i| i.value.as_str())
 }
 
 /// Whether a value satisfies the `X`/`NotX` pair of a statement.
@@ -71,12 +78,45 @@ fn prefixes_covered(a: &Statement, b: &Statement) -> bool {
     items(a.action.as_ref()).all(|p| match p.split_once(':') {
         Some((pp, _)) if !pp.contains(['*', '?']) => {
             literal.contains(&pp.to_ascii_lowercase())
-                || wild.iter().any(|w| {
-                    iam_policy::semantics::wildcard::glob(&Raw(w), pp, true)
-                })
+                || wild
+                    .iter()
+                    .any(|w| iam_policy::semantics::wildcard::glob(&Raw(w), pp, true))
         }
         _ => !wild.is_empty(),
     })
+}
+
+/// A quick necessary condition for A's resources to be contained in B's when both list
+/// `Resource`: every literal head of A (`arn:aws:s3:`) is one of B's, or B has a pattern whose
+/// head has a wildcard.
+fn heads_covered(a: &Statement, b: &Statement) -> bool {
+    if a.not_resource.is_some() || b.not_resource.is_some() {
+        return true;
+    }
+    let mut heads: FxHashSet<&str> = FxHashSet::default();
+    for p in items(b.resource.as_ref()) {
+        match domains::literal_head(p) {
+            Some(h) => {
+                heads.insert(h);
+            }
+            None => return true,
+        }
+    }
+    items(a.resource.as_ref()).all(|p| domains::literal_head(p).is_some_and(|h| heads.contains(h)))
+}
+
+/// A quick necessary condition on conditions: every key B tests, A tests too (a key only B
+/// tests would have to be always true under B's operators, which is rare enough to leave).
+fn keys_covered(a: &Statement, b: &Statement) -> bool {
+    let keys = |s: &Statement| -> FxHashSet<String> {
+        s.condition
+            .iter()
+            .flat_map(|c| &c.operators)
+            .flat_map(|o| &o.entries)
+            .map(|e| e.key.value.to_ascii_lowercase())
+            .collect()
+    };
+    keys(b).is_subset(&keys(a))
 }
 
 /// Condition atoms by key (lowercase), or `None` when one cannot be decided.
@@ -107,12 +147,13 @@ fn conditions_contained(a: &Statement, b: &Statement) -> Option<bool> {
     keys.sort_unstable();
     keys.dedup();
     for key in keys {
-        let of = |c: &[(String, ParsedOperator, Vec<String>)]| -> Vec<(ParsedOperator, Vec<String>)> {
-            c.iter()
-                .filter(|(k, _, _)| k == key)
-                .map(|(_, op, v)| (*op, v.clone()))
-                .collect()
-        };
+        let of =
+            |c: &[(String, ParsedOperator, Vec<String>)]| -> Vec<(ParsedOperator, Vec<String>)> {
+                c.iter()
+                    .filter(|(k, _, _)| k == key)
+                    .map(|(_, op, v)| (*op, v.clone()))
+                    .collect()
+            };
         let (xa, xb) = (of(&ca), of(&cb));
         let (aa, ab) = (to_atoms(&xa), to_atoms(&xb));
         let all: Vec<Atom<'_>> = aa.iter().chain(&ab).copied().collect();
@@ -148,13 +189,14 @@ fn raw(text: &str, r: Option<iam_syntax::TextRange>) -> String {
 }
 
 /// Whether every request statement `a` applies to, `b` applies to as well (and `a` applies to
-/// some request).
-fn subsumed(text: &str, a: &Statement, b: &Statement) -> bool {
+/// some request). `budget` counts the pairs that pass the cheap filters; none is decided once it
+/// is spent.
+fn subsumed(text: &str, a: &Statement, b: &Statement, budget: &mut usize) -> bool {
     let same_principal = raw(text, a.principal.as_ref().map(|p| p.range))
         == raw(text, b.principal.as_ref().map(|p| p.range))
         && raw(text, a.not_principal.as_ref().map(|p| p.range))
             == raw(text, b.not_principal.as_ref().map(|p| p.range));
-    if !same_principal || !prefixes_covered(a, b) {
+    if !same_principal || !prefixes_covered(a, b) || !heads_covered(a, b) || !keys_covered(a, b) {
         return false;
     }
     let has_resource = |s: &Statement| s.resource.is_some() || s.not_resource.is_some();
@@ -167,6 +209,10 @@ fn subsumed(text: &str, a: &Statement, b: &Statement) -> bool {
     {
         return false;
     }
+    if *budget == 0 {
+        return false;
+    }
+    *budget -= 1;
     if conditions_contained(a, b) != Some(true) {
         return false;
     }
@@ -178,7 +224,9 @@ fn subsumed(text: &str, a: &Statement, b: &Statement) -> bool {
         return false;
     };
     let action_ok = |s: &Statement, x: &str| {
-        part_ok(s.action.as_ref(), s.not_action.as_ref(), |p| match_action(p, x))
+        part_ok(s.action.as_ref(), s.not_action.as_ref(), |p| {
+            match_action(p, x)
+        })
     };
     if contained(&actions, |x| action_ok(a, x), |x| action_ok(b, x)) != Some(true) {
         return false;
@@ -191,7 +239,7 @@ fn subsumed(text: &str, a: &Statement, b: &Statement) -> bool {
         .flat_map(|s| items(s.resource.as_ref()).chain(items(s.not_resource.as_ref())))
         .map(str::to_owned)
         .collect();
-    let Ok(mut resources) = resource_words(&patterns) else {
+    let Ok(mut resources) = resource_words(&patterns, PARTITION_BUDGET) else {
         return false;
     };
     resources.push("*".to_owned());
@@ -211,6 +259,7 @@ pub(super) fn check(cx: &Context<'_>, reported: &FxHashSet<usize>, out: &mut Vec
         return;
     }
     let text = cx.parse.text();
+    let mut budget = MAX_PAIRS;
     // Statements that can apply at all (the other cases have rules of their own).
     let principals = cx.policy_type.matches_principal();
     let applies = |s: &Statement| {
@@ -229,10 +278,10 @@ pub(super) fn check(cx: &Context<'_>, reported: &FxHashSet<usize>, out: &mut Vec
                 continue;
             }
             // Of two equivalent statements, only the later one is reported.
-            if reported.contains(&j) || !subsumed(text, a, b) {
+            if reported.contains(&j) || !subsumed(text, a, b, &mut budget) {
                 continue;
             }
-            let equivalent = subsumed(text, b, a);
+            let equivalent = subsumed(text, b, a, &mut budget);
             if equivalent && i < j {
                 continue;
             }
