@@ -129,6 +129,7 @@ impl Settings {
                 .collect()
         });
         let policy_globs = build_set(&globs, &mut problems);
+        let compare_with_git = compare_with_git(raw.compare_with_git.as_ref(), &mut problems);
         let mut policy_types = Vec::new();
         for (glob, ty) in raw.policy_types {
             match PolicyType::parse(&ty) {
@@ -153,7 +154,7 @@ impl Settings {
             catalog_warn_after_days: raw
                 .catalog_warn_after_days
                 .unwrap_or(DEFAULT_CATALOG_WARN_AFTER_DAYS),
-            compare_with_git: compare_with_git(raw.compare_with_git.as_ref(), &mut problems),
+            compare_with_git,
         }
     }
 
