@@ -131,7 +131,7 @@ proptest! {
     fn holds_agrees_with_the_evaluator(a in atom(), s in shape()) {
         let op = ParsedOperator::parse(a.0).unwrap();
         let mine = holds(Atom { op, values: &a.1 }, &s);
-        prop_assert_eq!(mine, evaluator_holds(&[a.clone()], &s), "{:?} on {:?}", a, s);
+        prop_assert_eq!(mine, evaluator_holds(std::slice::from_ref(&a), &s), "{:?} on {:?}", a, s);
     }
 
     #[test]
