@@ -618,7 +618,8 @@ mod tests {
     /// The unsatisfiable-condition cases of the design notes (L1–L10).
     #[test]
     fn conflicting_conditions() {
-        let cases: &[(&[(&str, &[&str])], Option<bool>)] = &[
+        type Case<'a> = (&'a [(&'a str, &'a [&'a str])], Option<bool>);
+        let cases: &[Case<'_>] = &[
             (
                 &[("StringEquals", &["a"]), ("StringNotEquals", &["a"])],
                 Some(false),
