@@ -7,7 +7,7 @@
 //! See `docs/access-analysis.md` for what is decided and the engine in [`engine`].
 
 pub mod engine;
-pub mod glob;
+pub use iam_policy::semantics::glob;
 
 use iam_eval::{ContextValue, PolicyType, Request};
 use iam_policy::model::Policy;
@@ -62,7 +62,10 @@ pub struct Finding {
 #[derive(Clone, Debug)]
 pub struct Report {
     pub verdict: Verdict,
+    /// The confirmed findings, one per action, at most `Options::max_findings`.
     pub findings: Vec<Finding>,
+    /// Further confirmed findings not listed (over `Options::max_findings`).
+    pub omitted: usize,
     pub reasons: Vec<String>,
 }
 
@@ -71,15 +74,19 @@ pub struct Report {
 pub struct Options {
     /// `Identity` (default) or `Resource` (statements with `Principal`).
     pub kind: PolicyType,
-    /// Findings listed at most (the rest are counted in `reasons`).
+    /// Findings listed at most; the others are confirmed too, and counted in
+    /// [`Report::omitted`].
     pub max_findings: usize,
 }
+
+/// Findings listed by default: a review reads a hundred lines, not thousands.
+pub const DEFAULT_MAX_FINDINGS: usize = 100;
 
 impl Default for Options {
     fn default() -> Self {
         Self {
             kind: PolicyType::Identity,
-            max_findings: 5000,
+            max_findings: DEFAULT_MAX_FINDINGS,
         }
     }
 }
@@ -98,12 +105,21 @@ fn kind_of(kind: PolicyType) -> PolicyType {
     }
 }
 
+/// The note that counts confirmed findings beyond the listing limit (one of `reasons`).
+#[must_use]
+pub fn omitted_note(omitted: usize) -> String {
+    format!(
+        "and {omitted} more confirmed finding{} not listed (raise the limit to list them)",
+        if omitted == 1 { "" } else { "s" }
+    )
+}
+
 fn finish(out: engine::Outcome, describe: impl Fn(&engine::Hit) -> String) -> Report {
     let mut reasons = out.reasons;
     if out.omitted > 0 {
-        reasons.push(format!("{} more findings not listed", out.omitted));
+        reasons.push(omitted_note(out.omitted));
     }
-    let verdict = if !out.hits.is_empty() {
+    let verdict = if !out.hits.is_empty() || out.omitted > 0 {
         Verdict::Fail
     } else if out.unconfirmed || !reasons.is_empty() {
         Verdict::Unknown
@@ -123,6 +139,7 @@ fn finish(out: engine::Outcome, describe: impl Fn(&engine::Hit) -> String) -> Re
     Report {
         verdict,
         findings,
+        omitted: out.omitted,
         reasons,
     }
 }

@@ -39,6 +39,8 @@ pub struct RawSettings {
     /// Publish the diagnostics of every policy file in the workspace folders, open or not (for
     /// clients that do not pull `workspace/diagnostic`).
     pub workspace_diagnostics: bool,
+    /// The "new access since HEAD" lens: `true` (default), `false`, or a revision name.
+    pub compare_with_git: Option<serde_json::Value>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -77,6 +79,8 @@ pub struct Settings {
     pub catalog_warn_after_days: u32,
     /// `workspaceDiagnostics`: publish the findings of unopened policy files (push).
     pub workspace_diagnostics: bool,
+    /// `compareWithGit`: the revision policies are compared with (`None`: off).
+    pub compare_with_git: Option<String>,
 }
 
 /// Default of `catalogWarnAfterDays`.
@@ -85,6 +89,29 @@ pub const DEFAULT_CATALOG_WARN_AFTER_DAYS: u32 = 60;
 impl Default for Settings {
     fn default() -> Self {
         Self::from_raw(RawSettings::default())
+    }
+}
+
+/// `compareWithGit`: `true` or absent is `HEAD`, `false` is off, a string names the revision.
+fn compare_with_git(v: Option<&serde_json::Value>, problems: &mut Vec<String>) -> Option<String> {
+    match v {
+        None | Some(serde_json::Value::Null | serde_json::Value::Bool(true)) => {
+            Some("HEAD".to_owned())
+        }
+        Some(serde_json::Value::Bool(false)) => None,
+        Some(serde_json::Value::String(s))
+            if !s.trim().is_empty()
+                && !s.trim().starts_with('-')
+                && !s.trim().contains(char::is_whitespace) =>
+        {
+            Some(s.trim().to_owned())
+        }
+        Some(other) => {
+            problems.push(format!(
+                "`compareWithGit` must be true, false or a git revision, found {other}; using HEAD"
+            ));
+            Some("HEAD".to_owned())
+        }
     }
 }
 
@@ -112,6 +139,7 @@ impl Settings {
                 .collect()
         });
         let policy_globs = build_set(&globs, &mut problems);
+        let compare_with_git = compare_with_git(raw.compare_with_git.as_ref(), &mut problems);
         let mut policy_types = Vec::new();
         for (glob, ty) in raw.policy_types {
             match PolicyType::parse(&ty) {
@@ -150,6 +178,7 @@ impl Settings {
                 .catalog_warn_after_days
                 .unwrap_or(DEFAULT_CATALOG_WARN_AFTER_DAYS),
             workspace_diagnostics: raw.workspace_diagnostics,
+            compare_with_git,
         }
     }
 

@@ -8,6 +8,7 @@ pub mod discover;
 pub mod document;
 pub mod encoding;
 pub mod framing;
+pub mod git;
 pub mod handlers;
 pub mod host;
 pub mod logging;

@@ -244,8 +244,8 @@ pub mod rules {
         DENY_TAG_UNSUPPORTED = "G009", "deny-tag-unsupported", Warning, Some("DENY_WITH_UNSUPPORTED_TAG_CONDITION_KEY_FOR_SERVICE"), "A `Deny` conditioned on a tag key that some denied services do not support, so it fails open.";
         MFA_FAIL_OPEN = "G010", "mfa-fail-open", Warning, None, "An MFA check that fails open (`Bool aws:MultiFactorAuthPresent false` in a `Deny`).";
         SERVICE_PRINCIPAL_NO_SOURCE = "G011", "service-principal-without-source", Warning, Some("RESTRICT_ACCESS_TO_SERVICE_PRINCIPAL"), "A service principal granted access without `aws:SourceArn`/`aws:SourceAccount`.";
-        DUPLICATE_STATEMENT = "H001", "duplicate-statement", Hint, Some("REDUNDANT_STATEMENT"), "A statement identical to an earlier one.";
-        IMPOSSIBLE_CONDITION = "H002", "impossible-condition", Warning, None, "Conditions that no request can satisfy together, so the statement never applies.";
+        DUPLICATE_STATEMENT = "H001", "duplicate-statement", Hint, Some("REDUNDANT_STATEMENT"), "A statement that allows (or denies) nothing another statement of the same effect does not: identical, or contained in it.";
+        IMPOSSIBLE_CONDITION = "H002", "impossible-condition", Warning, None, "Operators on one key that no request satisfies together (any operator family), so the statement never applies.";
         DENY_NEGATED_MISSING_KEY = "H003", "deny-negated-missing-key", Warning, None, "A `Deny` with a negated or `IfExists` operator on a key the denied actions never carry: it denies every request.";
         FORALLVALUES_NO_NULL = "H004", "forallvalues-without-null", Warning, None, "An `Allow` with `ForAllValues:` and no `Null` guard also allows requests without the key.";
         ALLOW_SHADOWED = "H005", "allow-shadowed-by-deny", Warning, None, "An `Allow` statement that a `Deny` in the same policy overrides for everything it grants.";

@@ -4,7 +4,7 @@
 //! and one per condition key. Every statement constrains each dimension on its own, so a
 //! statement is a box in the product of the dimensions. For each dimension the engine computes
 //! a finite set of *representatives*: values such that every possible value of the dimension
-//! satisfies exactly the same statement parts as one of them ([`crate::glob`] for patterns,
+//! satisfies exactly the same statement parts as one of them ([`iam_policy::semantics::glob`] for patterns,
 //! breakpoints for numbers, dates and IP ranges, finite sets for booleans and presence, subsets
 //! for multivalued keys). Which parts a representative satisfies is computed by the evaluator's
 //! own matchers, so the engine and the evaluator cannot disagree on semantics, only on the
@@ -20,28 +20,23 @@
 //! but a witness that depends on it cannot always be built) or marks the answer incomplete; in
 //! both cases the answer is `unknown` rather than `pass`.
 
-use std::net::{Ipv4Addr, Ipv6Addr};
-
 use iam_eval::{ContextValue, PolicySet, PolicyType, Request, evaluate};
 use iam_policy::model::{
     ConditionBlock, ConditionEntry, ConditionOperatorBlock, Effect, Policy, PrincipalElement,
     PrincipalValue, Spanned, Statement, StringList, Version,
 };
 use iam_policy::semantics::operator::{BaseOperator, OperatorFamily, ParsedOperator};
-use iam_policy::semantics::values::{parse_cidr, parse_date, parse_ip};
+use iam_policy::semantics::values::{parse_cidr, parse_ip};
 use iam_policy::semantics::variables::may_contain_variables;
 use iam_policy::semantics::wildcard::{Raw, arn_account, match_action, match_resource};
 use iam_syntax::TextRange;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::glob::{Glob, Mode, partition};
+use iam_policy::semantics::glob::{Glob, Mode, partition};
 
-/// Product states explored per pattern partition before giving up.
-const GLOB_BUDGET: usize = 200_000;
+use iam_policy::semantics::domains::{GLOB_BUDGET, Shape};
 /// Search nodes before giving up.
 const SEARCH_BUDGET: usize = 2_000_000;
-/// Element values of a multivalued key beyond which subsets are not enumerated.
-const MAX_SET_ELEMENTS: usize = 10;
 /// Failing combinations tried per action region before giving up on a confirmed witness.
 const ATTEMPTS: usize = 6;
 
@@ -152,13 +147,6 @@ struct Stmt {
     resource: Vec<(bool, Vec<usize>)>,
     keys: Vec<(usize, usize)>,
     opaque: Vec<usize>,
-}
-
-#[derive(Clone, Debug)]
-enum Shape {
-    Absent,
-    Single(String),
-    Multi(Vec<String>),
 }
 
 #[derive(Clone, Debug)]
@@ -508,26 +496,171 @@ fn build_request(dims: &[Dim], path: &[usize], action: &str, keys: &[KeyInfo]) -
     req
 }
 
-/// Evaluates the request against each input alone: allowed, first Allow, first Deny.
-fn confirm(query: &Query<'_>, req: &Request) -> Option<Verdicts> {
-    let mut out = Vec::new();
-    for input in &query.inputs {
-        let set = PolicySet::new().with(query.kind, input.name.clone(), input.policy);
-        let ev = evaluate(&set, req);
-        let res = ev.policies.first()?;
-        let allowed = res.allows && !res.denies;
-        if allowed != (input.role == Role::Allows) {
-            return None;
+/// The statements of a policy that can apply to the actions of one service: statements with
+/// `Action` keep only the patterns whose service prefix can match it (a literal prefix equal to
+/// the service, ignoring case, or a prefix with a wildcard) and are dropped when none is left;
+/// other statements are kept whole. For every action of that service the evaluator gives the
+/// projection exactly the policy's answer, at the cost of the few patterns of the service.
+struct ActionIndex {
+    /// Lowercase service prefix -> (statement, item) of the `Action` patterns naming it.
+    by_service: FxHashMap<String, Vec<(usize, usize)>>,
+    /// `Action` patterns whose prefix has a wildcard (or that have no colon).
+    wild: Vec<(usize, usize)>,
+    /// The statements without their `Action` lists (cloned per projection).
+    skeletons: Vec<Statement>,
+}
+
+impl ActionIndex {
+    fn new(policy: &Policy) -> Self {
+        let mut by_service: FxHashMap<String, Vec<(usize, usize)>> = FxHashMap::default();
+        let mut wild = Vec::new();
+        for (si, s) in policy.statements.iter().enumerate() {
+            let Some(list) = &s.action else { continue };
+            for (ii, item) in list.items.iter().enumerate() {
+                match item.value.split_once(':') {
+                    Some((p, _)) if !p.contains(['*', '?']) => by_service
+                        .entry(p.to_ascii_lowercase())
+                        .or_default()
+                        .push((si, ii)),
+                    _ => wild.push((si, ii)),
+                }
+            }
         }
-        let first = |e: Effect| {
-            res.statements
-                .iter()
-                .find(|s| s.applied && s.effect == Some(e))
-                .map(iam_eval::StatementResult::label)
-        };
-        out.push((allowed, first(Effect::Allow), first(Effect::Deny)));
+        let skeletons = policy
+            .statements
+            .iter()
+            .map(|s| Statement {
+                index: s.index,
+                range: s.range,
+                sid: s.sid.clone(),
+                effect: s.effect.clone(),
+                principal: s.principal.clone(),
+                not_principal: s.not_principal.clone(),
+                action: None,
+                not_action: s.not_action.clone(),
+                resource: s.resource.clone(),
+                not_resource: s.not_resource.clone(),
+                condition: s.condition.clone(),
+                keys: Vec::new(),
+            })
+            .collect();
+        Self {
+            by_service,
+            wild,
+            skeletons,
+        }
     }
-    Some(out)
+
+    fn project(&self, policy: &Policy, service: &str) -> Policy {
+        let mut keep: Vec<Vec<usize>> = vec![Vec::new(); policy.statements.len()];
+        for &(si, ii) in self
+            .by_service
+            .get(service)
+            .into_iter()
+            .flatten()
+            .chain(&self.wild)
+        {
+            keep[si].push(ii);
+        }
+        let statements = policy
+            .statements
+            .iter()
+            .zip(&self.skeletons)
+            .zip(keep)
+            .filter_map(|((s, skeleton), mut items)| {
+                let Some(list) = &s.action else {
+                    return Some(skeleton.clone());
+                };
+                if items.is_empty() {
+                    return None;
+                }
+                items.sort_unstable();
+                let mut s = skeleton.clone();
+                s.action = Some(StringList {
+                    key_range: list.key_range,
+                    range: list.range,
+                    is_array: list.is_array,
+                    items: items
+                        .iter()
+                        .filter_map(|i| list.items.get(*i).cloned())
+                        .collect(),
+                });
+                Some(s)
+            })
+            .collect();
+        Policy {
+            range: policy.range,
+            version: policy.version.clone(),
+            version_text: policy.version_text.clone(),
+            id: policy.id.clone(),
+            statement_key: policy.statement_key,
+            statements,
+        }
+    }
+}
+
+/// Confirms witnesses with the evaluator, on per-service projections of the inputs (cached).
+struct Confirmer<'q, 'a> {
+    query: &'q Query<'a>,
+    indexes: Vec<ActionIndex>,
+    projections: FxHashMap<String, Vec<Policy>>,
+}
+
+impl<'q, 'a> Confirmer<'q, 'a> {
+    fn new(query: &'q Query<'a>) -> Self {
+        Self {
+            query,
+            indexes: query
+                .inputs
+                .iter()
+                .map(|i| ActionIndex::new(i.policy))
+                .collect(),
+            projections: FxHashMap::default(),
+        }
+    }
+
+    /// Evaluates the request against each input alone: allowed, first Allow, first Deny.
+    fn confirm(&mut self, req: &Request) -> Option<Verdicts> {
+        let service = req
+            .action
+            .split_once(':')
+            .map(|(p, _)| p.to_ascii_lowercase());
+        let projected = match &service {
+            Some(svc) => {
+                if !self.projections.contains_key(svc) {
+                    let ps = self
+                        .query
+                        .inputs
+                        .iter()
+                        .zip(&self.indexes)
+                        .map(|(i, ix)| ix.project(i.policy, svc))
+                        .collect();
+                    self.projections.insert(svc.clone(), ps);
+                }
+                self.projections.get(svc)
+            }
+            None => None,
+        };
+        let mut out = Vec::new();
+        for (ii, input) in self.query.inputs.iter().enumerate() {
+            let policy = projected.and_then(|p| p.get(ii)).unwrap_or(input.policy);
+            let set = PolicySet::new().with(self.query.kind, input.name.clone(), policy);
+            let ev = evaluate(&set, req);
+            let res = ev.policies.first()?;
+            let allowed = res.allows && !res.denies;
+            if allowed != (input.role == Role::Allows) {
+                return None;
+            }
+            let first = |e: Effect| {
+                res.statements
+                    .iter()
+                    .find(|s| s.applied && s.effect == Some(e))
+                    .map(iam_eval::StatementResult::label)
+            };
+            out.push((allowed, first(Effect::Allow), first(Effect::Deny)));
+        }
+        Some(out)
+    }
 }
 
 /// Runs a query.
@@ -550,14 +683,7 @@ pub fn run(query: &Query<'_>) -> Outcome {
         }
     };
     let mut dims: Vec<Dim> = Vec::new();
-    match resource_dim(&c) {
-        Ok(d) => dims.push(dedup(d)),
-        Err(e) => {
-            outcome.reasons = vec![e];
-            outcome.unconfirmed = true;
-            return outcome;
-        }
-    }
+    dims.push(dedup(resource_dim(&c, &mut reasons)));
     let all_text: String = query
         .inputs
         .iter()
@@ -600,6 +726,8 @@ pub fn run(query: &Query<'_>) -> Outcome {
     };
     // `last` counts from the first dimension after the action: shift so that index `d` in
     // `find` (0-based over `dims`) compares with `last <= d`.
+    let mut confirmer = Confirmer::new(query);
+    let mut unnamed: Option<Vec<String>> = None;
     let mut findings = 0usize;
     let mut no_fail_regions: FxHashSet<Bits> = FxHashSet::default();
     for region in &regions {
@@ -617,7 +745,7 @@ pub fn run(query: &Query<'_>) -> Outcome {
             }
             any_fail = true;
             let req = build_request(&search.dims, &path, &region.rep, &c.keys);
-            if confirm(query, &req).is_some() {
+            if confirmer.confirm(&req).is_some() {
                 confirmed = Some(path);
                 break;
             }
@@ -642,20 +770,26 @@ pub fn run(query: &Query<'_>) -> Outcome {
             region.members.clone()
         };
         if region.unnamed_services {
-            members.extend(unnamed_members(&c));
+            members.extend(
+                unnamed
+                    .get_or_insert_with(|| unnamed_members(&c))
+                    .iter()
+                    .cloned(),
+            );
         }
+        // Every member is confirmed; those beyond `max_findings` are only counted.
         for m in members {
-            if findings >= query.max_findings {
-                outcome.omitted += 1;
-                continue;
-            }
             let req = build_request(&search.dims, &path, &m, &c.keys);
-            if let Some(verdicts) = confirm(query, &req) {
+            if let Some(verdicts) = confirmer.confirm(&req) {
                 findings += 1;
-                outcome.hits.push(Hit {
-                    request: req,
-                    verdicts,
-                });
+                if findings > query.max_findings {
+                    outcome.omitted += 1;
+                } else {
+                    outcome.hits.push(Hit {
+                        request: req,
+                        verdicts,
+                    });
+                }
             } else {
                 outcome.unconfirmed = true;
             }

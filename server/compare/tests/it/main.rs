@@ -4,4 +4,5 @@
 #![allow(clippy::unwrap_used, clippy::missing_panics_doc)]
 
 mod cases;
+mod domains;
 mod property;

@@ -40,6 +40,8 @@ const RESOURCE_PATTERNS: &[&str] = &[
     "arn:aws:s3:::c/x",
     "arn:aws:s3:::b/a?",
     "arn:aws:s3:::*/x",
+    "arn:aws:sqs:*:1:q",
+    "arn:*:s3:::c/*",
 ];
 const RESOURCES: &[&str] = &[
     "arn:aws:s3:::b/x",
@@ -51,6 +53,8 @@ const RESOURCES: &[&str] = &[
     "arn:aws:s3:::d/x",
     "*",
     "arn:aws:s3:::b/a/x",
+    "arn:aws:sqs:us-east-1:1:q",
+    "arn:aws-cn:s3:::c/y",
 ];
 const CONDITIONS: &[&str] = &[
     r#""StringEquals": {"k:s": "a"}"#,

@@ -36,6 +36,18 @@ pub struct CompareArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = AccessFormat::Text)]
     pub format: AccessFormat,
+    /// Findings listed per file at most (default 100; 0 lists all); the others are counted.
+    #[arg(long, value_name = "N")]
+    pub max_findings: Option<usize>,
+}
+
+/// The findings limit of `--max-findings` (0: no limit).
+pub(crate) fn max_findings(given: Option<usize>) -> usize {
+    match given {
+        None => iam_compare::DEFAULT_MAX_FINDINGS,
+        Some(0) => usize::MAX,
+        Some(n) => n,
+    }
 }
 
 /// Exit code for usage and I/O errors.
@@ -198,8 +210,12 @@ fn write_text(c: &Checked, what: &str, out: &mut dyn Write) -> std::io::Result<(
             "{}: fail: {} ({} finding{})",
             c.file,
             what,
-            r.findings.len(),
-            if r.findings.len() == 1 { "" } else { "s" }
+            r.findings.len() + r.omitted,
+            if r.findings.len() + r.omitted == 1 {
+                ""
+            } else {
+                "s"
+            }
         )?,
         Verdict::Unknown => writeln!(out, "{}: unknown", c.file)?,
     }
@@ -215,7 +231,15 @@ fn write_text(c: &Checked, what: &str, out: &mut dyn Write) -> std::io::Result<(
         writeln!(out, "      {}", f.summary)?;
         writeln!(out, "      witness: {}", request_json(&f.witness))?;
     }
-    for reason in &r.reasons {
+    if r.omitted > 0 {
+        writeln!(
+            out,
+            "    ... and {} more (list them with --max-findings 0)",
+            r.omitted
+        )?;
+    }
+    let omitted = iam_compare::omitted_note(r.omitted);
+    for reason in r.reasons.iter().filter(|n| **n != omitted) {
         writeln!(out, "  note: {reason}")?;
     }
     Ok(())
@@ -274,7 +298,7 @@ fn compare_files(args: &CompareArgs) -> Result<Vec<Checked>, String> {
             let kind = kind_for(args.policy_type.as_deref(), &[&old, &new])?;
             let opts = Options {
                 kind,
-                ..Options::default()
+                max_findings: max_findings(args.max_findings),
             };
             checked.push(Checked {
                 file: path.display().to_string(),
@@ -291,7 +315,7 @@ fn compare_files(args: &CompareArgs) -> Result<Vec<Checked>, String> {
     let kind = kind_for(args.policy_type.as_deref(), &[&old, &new])?;
     let opts = Options {
         kind,
-        ..Options::default()
+        max_findings: max_findings(args.max_findings),
     };
     checked.push(Checked {
         file: new_path.display().to_string(),

@@ -1,11 +1,30 @@
-//! `textDocument/codeLens`: the decision of each sidecar policy test, shown above the test in
-//! `<name>.tests.json` (see `crate::policy_tests`). Policies themselves get no lenses.
+//! `textDocument/codeLens`. Sidecar policy tests get their decision above each test (handled by
+//! the server directly, see `crate::policy_tests`). A policy in a file tracked by git gets one
+//! lens on its first line: "no new access since HEAD" or "N new grants since HEAD" (access
+//! analysis, `iam_compare::compare`, of the saved file against its version at the base
+//! revision). Its command, [`SHOW_NEW_ACCESS`], lists the grants with their witnesses.
+//!
+//! The comparison runs when the document is opened or saved, never on a keystroke, on a
+//! blocking thread (git is a subprocess with a timeout, see `crate::git`); its result is cached
+//! per document until the next save. Setting `compareWithGit`: `true` (default, against `HEAD`),
+//! `false` (no lens), or the name of the base revision.
 
 #![allow(clippy::needless_pass_by_value)]
 
-use tower_lsp_server::ls_types as lsp;
+use std::fmt::Write as _;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use dashmap::DashMap;
+use iam_compare::{Options, Verdict, request_json};
+use tower_lsp_server::Client;
+use tower_lsp_server::ls_types::{self as lsp, Uri};
 
 use super::Snapshot;
+
+/// The command of the lens: shows the new grants (a message) and returns them.
+pub const SHOW_NEW_ACCESS: &str = "iam-policy-ls.showNewAccess";
 
 #[must_use]
 pub fn capability() -> Option<lsp::CodeLensOptions> {
@@ -14,13 +33,185 @@ pub fn capability() -> Option<lsp::CodeLensOptions> {
     })
 }
 
-/// Lenses for an analysed policy document: none (tests files are handled by the server directly,
-/// since they are not policies and have no snapshot).
+/// The comparison of a saved document with its base revision.
+#[derive(Clone, Debug)]
+pub struct GitLens {
+    /// The lens title.
+    pub title: String,
+    /// One line per finding (action, resource, summary, witness) and note.
+    pub details: String,
+    /// The report as `compare --format json` prints it.
+    pub json: serde_json::Value,
+}
+
+/// The cached lenses, by document. Results of an older computation never replace a newer one.
+#[derive(Debug, Default)]
+pub struct GitLenses {
+    entries: DashMap<Uri, (u64, Option<GitLens>)>,
+    generation: AtomicU64,
+}
+
+impl GitLenses {
+    /// The lens of a document, when computed.
+    #[must_use]
+    pub fn get(&self, uri: &Uri) -> Option<GitLens> {
+        self.entries.get(uri).and_then(|e| e.1.clone())
+    }
+
+    /// Forgets a document (closed, or the setting turned off).
+    pub fn forget(&self, uri: &Uri) {
+        self.entries.remove(uri);
+    }
+
+    fn store(&self, uri: Uri, generation: u64, lens: Option<GitLens>) -> bool {
+        let mut stored = false;
+        self.entries
+            .entry(uri)
+            .and_modify(|e| {
+                if e.0 <= generation {
+                    *e = (generation, lens.clone());
+                    stored = true;
+                }
+            })
+            .or_insert_with(|| {
+                stored = true;
+                (generation, lens.clone())
+            });
+        stored
+    }
+}
+
+/// Starts the comparison of the saved file behind `uri` with `base` (`None`: the setting is
+/// off); returns at once. When it finishes, the result is cached and the client asked to
+/// refresh its lenses.
+pub fn schedule(lenses: &Arc<GitLenses>, client: &Client, uri: Uri, base: Option<String>) {
+    let Some(base) = base else {
+        lenses.forget(&uri);
+        return;
+    };
+    let Some(path) = uri.to_file_path().map(|p| p.to_path_buf()) else {
+        return;
+    };
+    let generation = lenses.generation.fetch_add(1, Ordering::SeqCst) + 1;
+    let lenses = Arc::clone(lenses);
+    let client = client.clone();
+    tokio::spawn(async move {
+        let computed = tokio::task::spawn_blocking(move || compute(&path, &base)).await;
+        let lens = computed.unwrap_or_else(|e| {
+            tracing::error!("comparison with git failed: {e}");
+            None
+        });
+        if lenses.store(uri, generation, lens) {
+            // Clients without refresh support answer with an error or not at all.
+            let _ = tokio::time::timeout(
+                std::time::Duration::from_secs(2),
+                client.code_lens_refresh(),
+            )
+            .await;
+        }
+    });
+}
+
+/// Compares the file on disk with its version at `base`; `None` when the file is not tracked
+/// by git, not a policy, or cannot be read.
+#[must_use]
+pub fn compute(path: &Path, base: &str) -> Option<GitLens> {
+    if !crate::git::is_tracked(path, crate::git::TIMEOUT) {
+        return None;
+    }
+    let text = std::fs::read_to_string(path).ok()?;
+    let new = iam_policy::parse_policy(&text);
+    if !new.parse.errors().is_empty() {
+        return None;
+    }
+    let old = match crate::git::show(base, path, crate::git::TIMEOUT) {
+        Ok(Some(old)) => {
+            let parsed = iam_policy::parse_policy(&old);
+            if !parsed.parse.errors().is_empty() {
+                return Some(GitLens {
+                    title: format!("new access since {base}: the old version does not parse"),
+                    details: String::new(),
+                    json: serde_json::Value::Null,
+                });
+            }
+            parsed.policy
+        }
+        Ok(None) => iam_compare::empty_policy(),
+        Err(e) => {
+            tracing::warn!(path = %path.display(), "compareWithGit: {e}");
+            return Some(GitLens {
+                title: format!("new access since {base}: git failed"),
+                details: e,
+                json: serde_json::Value::Null,
+            });
+        }
+    };
+    let kind = crate::cli::compare::kind_for(None, &[&old, &new.policy]).ok()?;
+    let report = iam_compare::compare(
+        &old,
+        &new.policy,
+        &Options {
+            kind,
+            ..Options::default()
+        },
+    );
+    let count = report.findings.len() + report.omitted;
+    let title = match report.verdict {
+        Verdict::Pass => format!("no new access since {base}"),
+        Verdict::Fail => format!(
+            "{count} new grant{} since {base}",
+            if count == 1 { "" } else { "s" }
+        ),
+        Verdict::Unknown => format!("new access since {base}: undecided"),
+    };
+    let mut details = format!("{title}\n");
+    for f in &report.findings {
+        let _ = writeln!(
+            details,
+            "+ {} on {}: {}\n  witness: {}",
+            f.action,
+            f.resource,
+            f.summary,
+            request_json(&f.witness)
+        );
+    }
+    for r in &report.reasons {
+        let _ = writeln!(details, "note: {r}");
+    }
+    Some(GitLens {
+        title,
+        details,
+        json: report.to_json(),
+    })
+}
+
+/// The lens of an analysed policy document: the cached comparison with git, on the policy's
+/// first line.
 #[must_use]
 pub fn code_lens(
-    _s: &Snapshot,
+    s: &Snapshot,
     _params: lsp::CodeLensParams,
-    _ws: &dyn crate::workspace::Workspace,
+    lenses: &GitLenses,
 ) -> Option<Vec<lsp::CodeLens>> {
-    None
+    s.settings.compare_with_git.as_ref()?;
+    let lens = lenses.get(&s.uri)?;
+    let start = s.range(iam_syntax::TextRange::new(
+        s.analysis.policy.range.start,
+        s.analysis.policy.range.start,
+    ));
+    Some(vec![lsp::CodeLens {
+        range: start,
+        command: Some(lsp::Command {
+            title: lens.title,
+            command: SHOW_NEW_ACCESS.to_owned(),
+            arguments: Some(vec![serde_json::json!(s.uri.as_str())]),
+        }),
+        data: None,
+    }])
+}
+
+/// The document a [`SHOW_NEW_ACCESS`] command names (first argument, a URI string).
+#[must_use]
+pub fn command_uri(args: &[serde_json::Value]) -> Option<Uri> {
+    args.first()?.as_str()?.parse().ok()
 }

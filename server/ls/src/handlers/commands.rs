@@ -20,7 +20,10 @@ pub const SIMULATE: &str = "iam-policy-ls.simulate";
 #[must_use]
 pub fn capability() -> Option<lsp::ExecuteCommandOptions> {
     Some(lsp::ExecuteCommandOptions {
-        commands: vec![SIMULATE.to_owned()],
+        commands: vec![
+            SIMULATE.to_owned(),
+            super::code_lens::SHOW_NEW_ACCESS.to_owned(),
+        ],
         work_done_progress_options: lsp::WorkDoneProgressOptions::default(),
     })
 }

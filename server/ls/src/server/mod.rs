@@ -47,6 +47,8 @@ pub struct Backend {
     shutdown: Arc<std::sync::atomic::AtomicBool>,
     /// Workspace diagnostics: every policy file of the workspace folders.
     workspace: workspace_diagnostics::WorkspaceIndex,
+    /// "New access since HEAD" per document, computed on open and save.
+    git_lenses: Arc<handlers::code_lens::GitLenses>,
 }
 
 /// Test-only switch (debug builds only): `IAM_POLICY_LS_TEST_PANIC=<name>` makes the guarded
@@ -94,6 +96,16 @@ impl Backend {
             }),
             shutdown,
             workspace: workspace_diagnostics::WorkspaceIndex::default(),
+            git_lenses: Arc::default(),
+        }
+    }
+
+    /// Starts the comparison of a saved policy with git (the `compareWithGit` lens).
+    fn schedule_git_lens(&self, uri: &Uri) {
+        let is_policy = self.docs.get(uri).is_some_and(|d| d.analysis.is_some());
+        if is_policy {
+            let base = self.settings().compare_with_git.clone();
+            handlers::code_lens::schedule(&self.git_lenses, &self.client, uri.clone(), base);
         }
     }
 
@@ -272,7 +284,8 @@ impl LanguageServer for Backend {
         if crate::project::is_config_file(uri.as_str()) {
             self.config_files_changed().await;
         }
-        self.refresh(uri).await;
+        self.refresh(uri.clone()).await;
+        self.schedule_git_lens(&uri);
     }
 
     async fn did_change(&self, params: lsp::DidChangeTextDocumentParams) {
@@ -337,6 +350,7 @@ impl LanguageServer for Backend {
             d.analysis.is_some() || d.host.is_some() || crate::policy_tests::is_tests_file(&uri)
         });
         self.projects.remove(&uri);
+        self.git_lenses.forget(&uri);
         if was_policy && self.push_enabled() {
             self.client
                 .publish_diagnostics(uri.clone(), Vec::new(), None)
@@ -371,6 +385,7 @@ impl LanguageServer for Backend {
             self.config_files_changed().await;
             self.workspace_changed(true).await;
         }
+        self.schedule_git_lens(&params.text_document.uri);
     }
 
     async fn completion(
@@ -426,7 +441,7 @@ impl LanguageServer for Backend {
             });
         }
         self.with_snapshot("codeLens", &uri, |s| {
-            handlers::code_lens::code_lens(s, params, self)
+            handlers::code_lens::code_lens(s, params, &self.git_lenses)
         })
     }
 
@@ -477,6 +492,19 @@ impl LanguageServer for Backend {
         params: lsp::ExecuteCommandParams,
     ) -> Result<Option<serde_json::Value>> {
         let what = params.command.clone();
+        if what == handlers::code_lens::SHOW_NEW_ACCESS {
+            let lens = handlers::code_lens::command_uri(&params.arguments)
+                .and_then(|uri| self.git_lenses.get(&uri));
+            let Some(lens) = lens else {
+                return Err(Error::invalid_params(
+                    "no comparison with git for this document (is it tracked? saved?)",
+                ));
+            };
+            self.client
+                .show_message(lsp::MessageType::INFO, lens.details)
+                .await;
+            return Ok(Some(lens.json));
+        }
         guard(&what, || handlers::commands::execute(params, self))?
     }
 

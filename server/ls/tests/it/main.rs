@@ -10,6 +10,7 @@ mod cli_fix;
 mod cli_hosts;
 mod common;
 mod hosts_lsp;
+mod git_lens;
 mod ide_e2e;
 mod lifecycle;
 mod pathological;

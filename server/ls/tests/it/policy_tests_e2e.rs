@@ -91,7 +91,7 @@ async fn simulate_command() {
     let init = c.initialize(json!({})).await;
     assert_eq!(
         init["result"]["capabilities"]["executeCommandProvider"]["commands"],
-        json!(["iam-policy-ls.simulate"])
+        json!(["iam-policy-ls.simulate", "iam-policy-ls.showNewAccess"])
     );
     c.open(POLICY_URI, POLICY, 1).await;
     let req = json!({"action": "ecs:RunTask", "resource": "*", "context": {"ecs:cluster": "arn:aws:ecs:us-east-1:111122223333:cluster/default"}});

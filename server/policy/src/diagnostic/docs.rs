@@ -460,12 +460,12 @@ rule_docs! {
         good: r#"add `"ArnEquals": {"aws:SourceArn": "arn:aws:sns:us-east-1:123456789012:topic"}`"#,
         fix: None;
     "H001":
-        bad: r#"two identical statements"#,
-        good: r#"one of them"#,
+        bad: r#"`Allow s3:GetObject` on `arn:aws:s3:::b/logs/*` next to `Allow s3:Get*` on `arn:aws:s3:::b/*`"#,
+        good: r#"only the wider statement"#,
         fix: None;
     "H002":
-        bad: r#"`NumericLessThan s3:max-keys 5` and `NumericGreaterThan s3:max-keys 10`"#,
-        good: r#"bounds that overlap"#,
+        bad: r#"`StringEquals aws:PrincipalTag/team a` and `StringNotEquals aws:PrincipalTag/team a`; `NumericLessThan s3:max-keys 5` and `NumericGreaterThan s3:max-keys 10`"#,
+        good: r#"operators some value satisfies together"#,
         fix: None;
     "H003":
         bad: r#"`Deny` `s3:GetObject` with `StringNotEquals ec2:Region`"#,

@@ -7,8 +7,8 @@ use iam_catalog::catalog;
 use super::{Context, ResolvedActions, pattern_covers, statement_name, statement_open};
 use iam_policy::diagnostic::{Diagnostic, rules};
 use iam_policy::model::{Effect, PrincipalValue, Statement, StringList};
-use iam_policy::semantics::operator::{BaseOperator, OperatorFamily, ParsedOperator, SetQualifier};
-use iam_policy::semantics::values;
+use iam_policy::semantics::domains;
+use iam_policy::semantics::operator::{BaseOperator, ParsedOperator, SetQualifier};
 
 pub(super) fn check_statement(
     st: &Statement,
@@ -22,7 +22,8 @@ pub(super) fn check_statement(
 
 /// The checks that compare statements with each other.
 pub(super) fn check_policy(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    duplicates(cx, out);
+    let reported = duplicates(cx, out);
+    super::subsumption::check(cx, &reported, out);
     shadowed(cx, out);
 }
 
@@ -125,7 +126,9 @@ fn canonical_hash(text: &str, st: &Statement) -> u64 {
 }
 
 /// H001: statements identical apart from `Sid`.
-fn duplicates(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+/// Returns the statements reported.
+fn duplicates(cx: &Context<'_>, out: &mut Vec<Diagnostic>) -> rustc_hash::FxHashSet<usize> {
+    let mut reported = rustc_hash::FxHashSet::default();
     let text = cx.parse.text();
     // Statements by the hash of their canonical form (linear); the forms themselves are built
     // only for statements whose hashes meet.
@@ -146,6 +149,7 @@ fn duplicates(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         };
         match first {
             Some(j) => {
+                reported.insert(i);
                 let first = &cx.policy.statements[j];
                 out.push(Diagnostic::new(
                     &rules::DUPLICATE_STATEMENT,
@@ -160,107 +164,123 @@ fn duplicates(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             None => same.push(i),
         }
     }
+    reported
 }
 
-/// A numeric or date bound: value and whether it is strict (`<`/`>`).
-fn bound(fam: OperatorFamily, text: &str) -> Option<f64> {
-    match fam {
-        OperatorFamily::Numeric => text.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
-        #[allow(clippy::cast_precision_loss)]
-        OperatorFamily::Date => values::parse_date(text).map(|n| n as f64),
-        _ => None,
+/// One condition atom of a statement, as written.
+struct Written<'a> {
+    op: ParsedOperator,
+    operator: &'a str,
+    values: Vec<String>,
+    key_range: iam_syntax::TextRange,
+    key: &'a str,
+    /// Index of the operator block.
+    block: usize,
+}
+
+impl Written<'_> {
+    fn describe(&self) -> String {
+        match self.values.as_slice() {
+            [v] => format!("`{} {v}`", self.operator),
+            vs => format!("`{} [{}]`", self.operator, vs.join(", ")),
+        }
     }
 }
 
-/// H002: numeric/date bounds on one key that no value satisfies.
+fn atoms_of<'a>(written: &'a [&Written<'_>]) -> Vec<domains::Atom<'a>> {
+    written
+        .iter()
+        .map(|w| domains::Atom {
+            op: w.op,
+            values: &w.values,
+        })
+        .collect()
+}
+
+/// H002: operators on one key that no request satisfies together: no value, set of values or
+/// absence of the key makes all of them true (decided over the key's finite domain of
+/// representative values, so every operator family the domains model is covered: strings and
+/// patterns, ARNs, numbers, dates, IP ranges, booleans, `Null`, `IfExists`, set qualifiers).
+/// Reported only when each operator alone can hold, with a smallest conflicting subset.
 fn impossible(st: &Statement, res: &ResolvedActions<'_>, out: &mut Vec<Diagnostic>) {
-    let Some(block) = &st.condition else { return };
-    // key (lower) -> (lower bound, strict, upper bound, strict, range of the later operator)
-    struct B {
-        lo: Option<(f64, bool, String)>,
-        hi: Option<(f64, bool, String)>,
-    }
-    let mut bounds: Vec<(String, OperatorFamily, B)> = Vec::new();
     let _ = res;
-    for ob in &block.operators {
-        let Ok(op) = ParsedOperator::parse(&ob.operator.value) else {
-            continue;
+    let Some(block) = &st.condition else { return };
+    let mut by_key: Vec<(String, Vec<Written<'_>>)> = Vec::new();
+    let mut skipped: Vec<String> = Vec::new();
+    for (bi, ob) in block.operators.iter().enumerate() {
+        let Ok(op) = ParsedOperator::parse_ignore_case(&ob.operator.value) else {
+            // An unknown operator: the statement never applies and another rule says why.
+            return;
         };
-        if op.if_exists || op.qualifier.is_some() {
-            continue;
-        }
-        let (is_lo, strict) = match op.base {
-            BaseOperator::NumericGreaterThan | BaseOperator::DateGreaterThan => (true, true),
-            BaseOperator::NumericGreaterThanEquals | BaseOperator::DateGreaterThanEquals => {
-                (true, false)
-            }
-            BaseOperator::NumericLessThan | BaseOperator::DateLessThan => (false, true),
-            BaseOperator::NumericLessThanEquals | BaseOperator::DateLessThanEquals => {
-                (false, false)
-            }
-            _ => continue,
-        };
-        let fam = op.family();
         for e in &ob.entries {
-            if e.values.iter().any(|v| v.value.text().contains("${")) {
-                continue;
-            }
-            let vals: Option<Vec<f64>> = e
-                .values
-                .iter()
-                .map(|v| bound(fam, v.value.text()))
-                .collect();
-            let Some(vals) = vals.filter(|v| !v.is_empty()) else {
-                continue;
-            };
-            // Values are ORed: the loosest one counts.
-            let (v, text) = if is_lo {
-                let m = vals.iter().copied().fold(f64::INFINITY, f64::min);
-                (m, format!("{} {}", ob.operator.value, fmt_num(m)))
-            } else {
-                let m = vals.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-                (m, format!("{} {}", ob.operator.value, fmt_num(m)))
-            };
             let key = e.key.value.to_ascii_lowercase();
-            let entry = match bounds.iter_mut().find(|(k, f, _)| *k == key && *f == fam) {
-                Some(x) => x,
-                None => {
-                    bounds.push((key.clone(), fam, B { lo: None, hi: None }));
-                    let Some(last) = bounds.last_mut() else {
-                        return;
-                    };
-                    last
-                }
-            };
-            if is_lo {
-                entry.2.lo = Some((v, strict, text));
-            } else {
-                entry.2.hi = Some((v, strict, text));
+            let values: Vec<String> = e.values.iter().map(|v| v.value.text().to_owned()).collect();
+            if values.iter().any(|v| v.contains("${")) {
+                skipped.push(key);
+                continue;
             }
-            if let (Some((lo, ls, lt)), Some((hi, hs, ht))) = (&entry.2.lo, &entry.2.hi) {
-                let empty = lo > hi || (lo == hi && (*ls || *hs));
-                if empty {
-                    out.push(Diagnostic::new(
-                        &rules::IMPOSSIBLE_CONDITION,
-                        e.key.range,
-                        format!(
-                            "`{}` cannot satisfy both `{lt}` and `{ht}`, so {} never applies; e.g. `{}` matches neither",
-                            e.key.value,
-                            statement_name(st),
-                            example(&first_action(st), &first_resource(st), &format!("{}={}", e.key.value, fmt_num(*hi)))
-                        ),
-                    ));
-                }
+            let w = Written {
+                op,
+                operator: &ob.operator.value,
+                values,
+                key_range: e.key.range,
+                key: &e.key.value,
+                block: bi,
+            };
+            match by_key.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, v)) => v.push(w),
+                None => by_key.push((key, vec![w])),
             }
         }
     }
-}
-
-fn fmt_num(f: f64) -> String {
-    if f.fract() == 0.0 && f.abs() < 1e15 {
-        format!("{f:.0}")
-    } else {
-        format!("{f}")
+    for (key, written) in &by_key {
+        // A key twice in one operator (in different cases) is D014's finding.
+        let repeated = written
+            .iter()
+            .enumerate()
+            .any(|(i, w)| written[..i].iter().any(|x| x.block == w.block));
+        if written.len() < 2 || skipped.contains(key) || repeated {
+            continue;
+        }
+        let all: Vec<&Written<'_>> = written.iter().collect();
+        if domains::satisfiable(key, &atoms_of(&all)) != Some(false) {
+            continue;
+        }
+        if all
+            .iter()
+            .any(|w| domains::satisfiable(key, &atoms_of(&[*w])) != Some(true))
+        {
+            continue;
+        }
+        // A smallest conflicting subset: drop every atom the conflict does not need.
+        let mut core = all;
+        let mut i = 0;
+        while i < core.len() {
+            let mut without = core.clone();
+            without.remove(i);
+            if without.len() >= 2 && domains::satisfiable(key, &atoms_of(&without)) == Some(false) {
+                core = without;
+            } else {
+                i += 1;
+            }
+        }
+        let Some(last) = core.iter().max_by_key(|w| w.key_range.start) else {
+            continue;
+        };
+        let listed: Vec<String> = core.iter().map(|w| w.describe()).collect();
+        let together = match listed.as_slice() {
+            [a, b] => format!("both {a} and {b}"),
+            more => format!("all of {}", more.join(", ")),
+        };
+        out.push(Diagnostic::new(
+            &rules::IMPOSSIBLE_CONDITION,
+            last.key_range,
+            format!(
+                "`{}` cannot satisfy {together}: no value, set of values or absence of the key makes them all true, so {} never applies; remove or correct one of them",
+                last.key,
+                statement_name(st),
+            ),
+        ));
     }
 }
 

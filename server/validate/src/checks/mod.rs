@@ -21,6 +21,7 @@ mod principals;
 mod resource_kind;
 pub(crate) mod resources;
 mod security;
+mod subsumption;
 mod types;
 
 pub use actions::newer_action_note;

@@ -117,6 +117,36 @@ impl Glob {
         }
     }
 
+    /// Whether the pattern has no wildcard.
+    #[must_use]
+    pub fn is_literal(&self) -> bool {
+        !self.syms.iter().any(|s| matches!(s, Sym::One | Sym::Star))
+    }
+
+    /// `Some(true)` when the pattern compares letters ignoring case, `Some(false)` when exactly,
+    /// `None` when it has no letters.
+    #[must_use]
+    pub fn folds(&self) -> Option<bool> {
+        self.syms.iter().find_map(|s| match s {
+            Sym::Fold(_) => Some(true),
+            Sym::Lit(c) if c.is_ascii_alphabetic() => Some(false),
+            _ => None,
+        })
+    }
+
+    /// The pattern's text (`*` and `?` for wildcards, folded letters in lowercase).
+    #[must_use]
+    pub fn text(&self) -> String {
+        self.syms
+            .iter()
+            .map(|s| match s {
+                Sym::Lit(c) | Sym::Fold(c) => *c,
+                Sym::One => '?',
+                Sym::Star => '*',
+            })
+            .collect()
+    }
+
     /// Number of separator colons in the pattern.
     #[must_use]
     pub fn separators(&self) -> usize {
@@ -238,21 +268,123 @@ pub fn fresh_char(letters: &FxHashSet<char>) -> char {
         .unwrap_or('\u{2603}')
 }
 
+/// Words the partition leaves out (see [`partition_with`]).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Exclude<'a> {
+    /// The excluded words.
+    pub words: &'a [String],
+    /// Compare ASCII letters case-insensitively.
+    pub fold: bool,
+    /// Also exclude every string that starts with an excluded word (otherwise only the words
+    /// themselves are excluded).
+    pub prefixes: bool,
+}
+
 /// One word per non-empty class of strings (strings matching the same subset of `globs`), and
 /// for a class whose shortest word is empty, also its shortest non-empty word.
 /// `budget` bounds the number of product states explored.
+///
+/// Plain patterns without wildcards are not explored as automata when there are many: each
+/// such literal is a class of its own (with case folded when every pattern folds case), so the
+/// literals are returned as words and the other strings are partitioned by the wildcard
+/// patterns with the literals excluded (a trie instead of one automaton per literal).
 pub fn partition(globs: &[Glob], budget: usize) -> Result<Vec<String>, Overflow> {
+    const MANY_LITERALS: usize = 4;
+    let plain = globs.iter().all(|g| g.mode == Mode::Plain);
+    let literals: Vec<&Glob> = globs.iter().filter(|g| g.is_literal()).collect();
+    let folds: Vec<Option<bool>> = globs.iter().map(Glob::folds).collect();
+    let fold = folds.iter().flatten().next().copied().unwrap_or(false);
+    if !plain || literals.len() < MANY_LITERALS || folds.iter().flatten().any(|f| *f != fold) {
+        return partition_with(globs, "", Exclude::default(), budget);
+    }
+    let words: Vec<String> = literals.iter().map(|g| g.text()).collect();
+    let wild: Vec<Glob> = globs.iter().filter(|g| !g.is_literal()).cloned().collect();
+    let exclude = Exclude {
+        words: &words,
+        fold,
+        prefixes: false,
+    };
+    let mut out = partition_with(&wild, "", exclude, budget)?;
+    out.extend(words);
+    Ok(out)
+}
+
+fn norm(c: char, fold: bool) -> char {
+    if fold { c.to_ascii_lowercase() } else { c }
+}
+
+/// [`partition`] restricted to the strings that start with `start` and are not excluded by
+/// `exclude`: one word per class of those strings (every returned word starts with `start`).
+pub fn partition_with(
+    globs: &[Glob],
+    start: &str,
+    exclude: Exclude<'_>,
+    budget: usize,
+) -> Result<Vec<String>, Overflow> {
+    match partition_partial(globs, start, exclude, budget) {
+        (words, true) => Ok(words),
+        (_, false) => Err(Overflow),
+    }
+}
+
+/// [`partition_with`] that keeps what it found when the budget runs out: `(words, complete)`.
+/// When incomplete, the words are those of the shortest strings explored (some classes may
+/// have no word).
+#[must_use]
+pub fn partition_partial(
+    globs: &[Glob],
+    start: &str,
+    exclude: Exclude<'_>,
+    budget: usize,
+) -> (Vec<String>, bool) {
     let mut letters = FxHashSet::default();
     for g in globs {
         g.letters(&mut letters);
+    }
+    for w in exclude.words {
+        for c in w.chars() {
+            letters.insert(c);
+            if exclude.fold {
+                letters.insert(c.to_ascii_lowercase());
+                letters.insert(c.to_ascii_uppercase());
+            }
+        }
     }
     if globs.iter().any(|g| g.mode != Mode::Plain) {
         letters.insert(':');
     }
     let fresh = fresh_char(&letters);
-    let mut alphabet: Vec<char> = letters.into_iter().collect();
+    // When every pattern (and the exclusion) ignores case, an upper-case letter behaves as its
+    // lower-case one: one of them is enough.
+    let all_fold = globs.iter().all(|g| g.folds() != Some(false))
+        && (exclude.fold
+            || exclude
+                .words
+                .iter()
+                .all(|w| !w.chars().any(|c| c.is_ascii_alphabetic())));
+    let mut alphabet: Vec<char> = letters
+        .into_iter()
+        .filter(|c| !(all_fold && c.is_ascii_uppercase()))
+        .collect();
     alphabet.sort_unstable();
     alphabet.push(fresh);
+    // Excluded words as the set of their prefixes (a trie by its paths).
+    let fold = exclude.fold;
+    let mut trie: FxHashSet<String> = FxHashSet::default();
+    let mut whole: FxHashSet<String> = FxHashSet::default();
+    for w in exclude.words {
+        let w: String = w.chars().map(|c| norm(c, fold)).collect();
+        for (i, _) in w.char_indices() {
+            trie.insert(w[..i].to_owned());
+        }
+        trie.insert(w.clone());
+        whole.insert(w);
+    }
+    let advance = |node: &Option<String>, c: char| -> Option<String> {
+        let mut n = node.clone()?;
+        n.push(norm(c, fold));
+        trie.contains(&n).then_some(n)
+    };
     // Layout: each glob owns a run of words in the product state.
     let mut offsets = Vec::with_capacity(globs.len() + 1);
     let mut total = 0;
@@ -261,10 +393,26 @@ pub fn partition(globs: &[Glob], budget: usize) -> Result<Vec<String>, Overflow>
         total += g.width().div_ceil(64);
     }
     offsets.push(total);
-    let mut start = vec![0u64; total];
+    let step_all = |state: &[u64], c: char| -> Vec<u64> {
+        let mut next = vec![0u64; total];
+        for (i, g) in globs.iter().enumerate() {
+            let (a, b) = (offsets[i], offsets[i + 1]);
+            g.step(&state[a..b], c, &mut next[a..b]);
+        }
+        next
+    };
+    let mut state = vec![0u64; total];
     for (i, g) in globs.iter().enumerate() {
-        g.add(&mut start[offsets[i]..offsets[i + 1]], 0, 0);
+        g.add(&mut state[offsets[i]..offsets[i + 1]], 0, 0);
     }
+    let mut node = (!exclude.words.is_empty()).then(String::new);
+    for c in start.chars() {
+        state = step_all(&state, c);
+        node = advance(&node, c);
+    }
+    // A trie node stands for exactly one string: the excluded word itself when it is one.
+    let excluded =
+        |node: &Option<String>| -> bool { node.as_ref().is_some_and(|n| whole.contains(n)) };
     let signature = |state: &[u64]| -> Vec<bool> {
         globs
             .iter()
@@ -276,44 +424,51 @@ pub fn partition(globs: &[Glob], budget: usize) -> Result<Vec<String>, Overflow>
     let mut classes: FxHashMap<Vec<bool>, (String, bool)> = FxHashMap::default();
     let mut order: Vec<Vec<bool>> = Vec::new();
     let mut extra: Vec<String> = Vec::new();
+    if exclude.prefixes && excluded(&node) {
+        return (Vec::new(), true);
+    }
+    let mut complete = true;
     // A state is visited once with the empty word and once with a non-empty one, so that every
     // class also gets a non-empty word when it has one.
-    let mut seen: FxHashSet<(Vec<u64>, bool)> = FxHashSet::default();
-    let mut queue: VecDeque<(Vec<u64>, String)> = VecDeque::new();
-    seen.insert((start.clone(), false));
-    queue.push_back((start, String::new()));
-    while let Some((state, word)) = queue.pop_front() {
-        let sig = signature(&state);
-        match classes.get_mut(&sig) {
-            None => {
-                order.push(sig.clone());
-                let nonempty = !word.is_empty();
-                classes.insert(sig, (word.clone(), nonempty));
+    type Key = (Vec<u64>, Option<String>, bool);
+    let mut seen: FxHashSet<Key> = FxHashSet::default();
+    let mut queue: VecDeque<(Vec<u64>, Option<String>, String)> = VecDeque::new();
+    seen.insert((state.clone(), node.clone(), !start.is_empty()));
+    queue.push_back((state, node, start.to_owned()));
+    'explore: while let Some((state, node, word)) = queue.pop_front() {
+        if !excluded(&node) {
+            let sig = signature(&state);
+            match classes.get_mut(&sig) {
+                None => {
+                    order.push(sig.clone());
+                    let nonempty = !word.is_empty();
+                    classes.insert(sig, (word.clone(), nonempty));
+                }
+                Some((_, nonempty)) if !*nonempty && !word.is_empty() => {
+                    *nonempty = true;
+                    extra.push(word.clone());
+                }
+                Some(_) => {}
             }
-            Some((_, nonempty)) if !*nonempty && !word.is_empty() => {
-                *nonempty = true;
-                extra.push(word.clone());
-            }
-            Some(_) => {}
         }
         for &c in &alphabet {
-            let mut next = vec![0u64; total];
-            for (i, g) in globs.iter().enumerate() {
-                let (a, b) = (offsets[i], offsets[i + 1]);
-                g.step(&state[a..b], c, &mut next[a..b]);
+            let next_node = advance(&node, c);
+            if exclude.prefixes && excluded(&next_node) {
+                continue;
             }
-            let key = (next, true);
+            let key = (step_all(&state, c), next_node, true);
             if seen.contains(&key) {
                 continue;
             }
             if seen.len() >= budget {
-                return Err(Overflow);
+                complete = false;
+                break 'explore;
             }
-            let next = key.0.clone();
+            let (next, next_node) = (key.0.clone(), key.1.clone());
             seen.insert(key);
             let mut w = word.clone();
             w.push(c);
-            queue.push_back((next, w));
+            queue.push_back((next, next_node, w));
         }
     }
     let mut out: Vec<String> = order
@@ -321,7 +476,7 @@ pub fn partition(globs: &[Glob], budget: usize) -> Result<Vec<String>, Overflow>
         .filter_map(|s| classes.get(s).map(|(w, _)| w.clone()))
         .collect();
     out.extend(extra);
-    Ok(out)
+    (out, complete)
 }
 
 #[cfg(test)]
@@ -360,10 +515,8 @@ mod tests {
             ("", ""),
         ] {
             let g = Glob::pattern(p, false, Mode::Resource);
-            let want = iam_policy::semantics::wildcard::match_resource(
-                &iam_policy::semantics::wildcard::Raw(p),
-                t,
-            );
+            let want =
+                crate::semantics::wildcard::match_resource(&crate::semantics::wildcard::Raw(p), t);
             assert_eq!(g.matches(t), want, "{p} vs {t}");
         }
     }
