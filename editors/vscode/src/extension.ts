@@ -35,6 +35,9 @@ export function serverSettings(): { iamPolicy: Record<string, unknown> } {
     logLevel: cfg.get<string>("logLevel", "info"),
     inlayHints: { enable: cfg.get<boolean>("inlayHints.enable", true) },
     catalogWarnAfterDays: cfg.get<number>("catalogWarnAfterDays", 60),
+    resourceKinds: cfg.get<Record<string, string>>("resourceKinds", {}),
+    workspaceDiagnostics: cfg.get<boolean>("workspaceDiagnostics", false),
+    compareWithGit: cfg.get<boolean | string>("compareWithGit", true),
   };
   const catalogPath = cfg.get<string | null>("catalogPath", null);
   if (typeof catalogPath === "string" && catalogPath.trim() !== "") {
