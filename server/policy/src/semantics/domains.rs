@@ -120,6 +120,12 @@ pub fn resource_words_partial(patterns: &[String], budget: usize) -> (Vec<String
 /// service prefix and the name are globbed separately, ignoring case), plus one name without a
 /// colon (only `*` matches it).
 pub fn action_words(patterns: &[&str]) -> Result<Vec<String>, Overflow> {
+    action_words_within(patterns, GLOB_BUDGET)
+}
+
+/// [`action_words`] with at most `budget` product states per partition (the validator's checks
+/// run on every edit and use a small one; over it, the answer is [`Overflow`]).
+pub fn action_words_within(patterns: &[&str], budget: usize) -> Result<Vec<String>, Overflow> {
     let mut literal: Vec<String> = Vec::new();
     let mut groups: FxHashMap<String, Vec<Glob>> = FxHashMap::default();
     let mut wild: Vec<(Glob, Glob)> = Vec::new();
@@ -145,7 +151,7 @@ pub fn action_words(patterns: &[&str]) -> Result<Vec<String>, Overflow> {
                 .filter(|(p, _)| p.matches(prefix))
                 .map(|(_, n)| n.clone()),
         );
-        for n in partition(&names, GLOB_BUDGET)? {
+        for n in partition(&names, budget)? {
             words.push(format!("{prefix}:{n}"));
         }
         Ok(())
@@ -160,7 +166,7 @@ pub fn action_words(patterns: &[&str]) -> Result<Vec<String>, Overflow> {
         fold: true,
         prefixes: false,
     };
-    for prefix in partition_with(&prefix_globs, "", exclude, GLOB_BUDGET)? {
+    for prefix in partition_with(&prefix_globs, "", exclude, budget)? {
         names_of(&prefix, Vec::new())?;
     }
     Ok(words)

@@ -14,7 +14,7 @@
 
 use iam_policy::diagnostic::{Diagnostic, rules};
 use iam_policy::model::{Effect, Statement, StringList};
-use iam_policy::semantics::domains::{self, Atom, action_words, resource_words};
+use iam_policy::semantics::domains::{self, Atom, action_words_within, resource_words};
 use iam_policy::semantics::operator::ParsedOperator;
 use iam_policy::semantics::wildcard::{Raw, match_action, match_resource};
 use rustc_hash::FxHashSet;
@@ -23,8 +23,9 @@ use super::{Context, statement_name, statement_open};
 
 /// Statements beyond which pairs are not compared (quadratic; the check runs on every edit).
 const MAX_STATEMENTS: usize = 100;
-/// Product states per resource partition (the check runs on every edit: beyond it, nothing is
-/// reported).
+/// Product states per action-name or resource partition (the check runs on every edit: beyond
+/// it, the pair is not decided and nothing is reported; with the evaluator's budget of 200,000
+/// one AWS managed policy took 3.4 s).
 const PARTITION_BUDGET: usize = 5_000;
 /// Pairs decided in full per policy (the cheap filters below reject most pairs first).
 const MAX_PAIRS: usize = 300;
@@ -220,7 +221,7 @@ fn subsumed(text: &str, a: &Statement, b: &Statement, budget: &mut usize) -> boo
         .iter()
         .flat_map(|s| items(s.action.as_ref()).chain(items(s.not_action.as_ref())))
         .collect();
-    let Ok(actions) = action_words(&patterns) else {
+    let Ok(actions) = action_words_within(&patterns, PARTITION_BUDGET) else {
         return false;
     };
     let action_ok = |s: &Statement, x: &str| {
