@@ -278,7 +278,7 @@ fn the_checks_flag_outside_paths_only() {
         "a shared/exclusive lock; shared state"
     ));
     assert!(!flagged(
-        "server/ls/tests/abuse.rs",
+        "server/policy-ls/tests/abuse.rs",
         r#"const URI: &str = "file:///work/policies/p.json";"#
     ));
 }

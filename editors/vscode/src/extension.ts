@@ -172,7 +172,7 @@ async function showMissingServer(found: FoundServer): Promise<void> {
   const log = "Show output";
   const choice = await vscode.window.showErrorMessage(
     "IAM Policy: no working `iam-policy-ls` server. Install the extension built for this platform " +
-      `(${process.platform}-${process.arch}), install the server with \`cargo install --path server/ls\`, ` +
+      `(${process.platform}-${process.arch}), install the server with \`cargo install --path server/policy-ls\`, ` +
       "or set `iamPolicy.server.path` to the binary.",
     open,
     settings,

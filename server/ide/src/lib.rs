@@ -1,6 +1,6 @@
 //! IDE features as plain functions over an [`Analysis`](iam_validate::Analysis) and byte offsets:
 //! completion, hover, code actions, document symbols, folding and selection ranges, inlay hints
-//! and formatting. No LSP types here: `server/ls` converts. See `docs/ide.md`.
+//! and formatting. No LSP types here: `server/policy-ls` converts. See `docs/ide.md`.
 //!
 //! Every entry point accepts any offset (past the end, inside a multi-byte character) and any
 //! document (the user is typing): offsets are clamped and missing parts are tolerated.

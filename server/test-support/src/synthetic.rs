@@ -1,5 +1,5 @@
 //! The synthetic policies of the benchmarks, in one place so that the in-process benches
-//! (`server/validate/benches/validate.rs`, `server/ls/benches/did_change.rs`) and the stdio
+//! (`server/validate/benches/validate.rs`, `server/policy-ls/benches/did_change.rs`) and the stdio
 //! harness (`cargo xtask bench-lsp --doc synthetic:BYTES`) measure the same documents.
 
 /// Statements `Ecs{i}` and `S3{i}` (~900 bytes): actions, a wildcard, ARNs, a policy variable

@@ -215,7 +215,7 @@ pub fn pull_session(kind: Kind, bin: &Path, doc: &str, edits: usize) -> Result<S
 }
 
 /// A policy of about `bytes` bytes: pairs of ECS and S3 statements with conditions, from the
-/// generator `server/ls/benches/did_change.rs` uses (`--doc synthetic:1000000`).
+/// generator `server/policy-ls/benches/did_change.rs` uses (`--doc synthetic:1000000`).
 pub fn synthetic(bytes: usize) -> String {
     iam_test_support::synthetic::policy_of_size(bytes, &[])
 }
