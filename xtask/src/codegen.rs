@@ -12,6 +12,11 @@
 //!   `endpoints.json` with `cargo xtask codegen --regions-from <endpoints.json>` when AWS opens a
 //!   Region.
 //!
+//! - The editor settings, from `iam_policy_ls::settings_docs`: the table of the README and the one
+//!   of `docs/configuration.md` and of the extension's README (between `<!-- codegen:settings -->` markers), the
+//!   `contributes.configuration.properties` of `editors/vscode/package.json`, and
+//!   `editors/vscode/src/settings.ts` (what the extension sends to the server).
+//!
 //! With `--check`, nothing is written and the task fails when a committed file differs from what
 //! it would write (CI runs it).
 
@@ -76,6 +81,8 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
             (path, regions_rs(&old, &data)?)
         },
     ];
+    let mut outputs = outputs;
+    outputs.extend(settings_outputs(&root)?);
     let mut stale = Vec::new();
     for (path, text) in outputs {
         let old = std::fs::read_to_string(&path).unwrap_or_default();
@@ -312,4 +319,85 @@ fn popular_rs(dir: &Path) -> anyhow::Result<String> {
     }
     out.push_str("];\n");
     Ok(out)
+}
+
+/// The files that list the editor settings (`iam_policy_ls::settings_docs`).
+fn settings_outputs(root: &Path) -> anyhow::Result<Vec<(PathBuf, String)>> {
+    use iam_policy_ls::settings_docs;
+    let read = |rel: &str| {
+        let path = root.join(rel);
+        std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))
+            .map(|t| (path, t))
+    };
+    let (readme, text) = read("README.md")?;
+    let readme_text = replace_block(&text, "settings", &settings_docs::readme_table())?;
+    let (conf, text) = read("docs/configuration.md")?;
+    let conf_text = replace_block(&text, "settings", &settings_docs::configuration_table())?;
+    let (ext_readme, text) = read("editors/vscode/README.md")?;
+    let ext_readme_text = replace_block(&text, "settings", &settings_docs::vscode_readme_table())?;
+    let (pkg, text) = read("editors/vscode/package.json")?;
+    let pkg_text = package_json(&text, &settings_docs::vscode_properties())?;
+    Ok(vec![
+        (readme, readme_text),
+        (conf, conf_text),
+        (ext_readme, ext_readme_text),
+        (pkg, pkg_text),
+        (
+            root.join("editors/vscode/src/settings.ts"),
+            settings_docs::vscode_settings_ts(),
+        ),
+    ])
+}
+
+/// `package.json` with the object after `"properties": ` (inside `"configuration"`) replaced by
+/// `properties` in their order, pretty-printed at the indentation of the key; the rest of the
+/// text is kept.
+fn package_json(text: &str, properties: &[(String, serde_json::Value)]) -> anyhow::Result<String> {
+    let conf = text
+        .find("\"configuration\"")
+        .context("package.json has no `configuration`")?;
+    let key = text[conf..]
+        .find("\"properties\": {")
+        .context("package.json has no `configuration.properties`")?
+        + conf;
+    let open = key + "\"properties\": ".len();
+    let line_start = text[..key].rfind('\n').map_or(0, |i| i + 1);
+    let indent = &text[line_start..key];
+    // The matching `}`: count braces outside strings.
+    let (mut depth, mut in_str, mut escaped, mut close) = (0usize, false, false, None);
+    for (i, c) in text[open..].char_indices() {
+        if in_str {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_str = true,
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    close = Some(open + i + 1);
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    let close = close.context("`configuration.properties` is not closed")?;
+    let mut pretty = String::from("{");
+    for (i, (key, schema)) in properties.iter().enumerate() {
+        let value = serde_json::to_string_pretty(schema)?.replace('\n', "\n  ");
+        let key = serde_json::to_string(key)?;
+        let comma = if i + 1 < properties.len() { "," } else { "" };
+        let _ = write!(pretty, "\n  {key}: {value}{comma}");
+    }
+    pretty.push_str("\n}");
+    let body = pretty.replace('\n', &format!("\n{indent}"));
+    Ok(format!("{}{body}{}", &text[..open], &text[close..]))
 }

@@ -15,6 +15,7 @@ import {
   RevealOutputChannelOn,
   ServerOptions,
 } from "vscode-languageclient/node";
+import { SERVER_SETTINGS } from "./settings";
 
 const CLIENT_ID = "iamPolicy";
 const CLIENT_NAME = "IAM Policy";
@@ -25,28 +26,27 @@ let output: vscode.OutputChannel | undefined;
 let traceOutput: vscode.OutputChannel | undefined;
 let extensionUri: vscode.Uri;
 
-/** The settings the server understands, as sent in `initializationOptions` and on change. */
+/**
+ * The settings the server understands (`SERVER_SETTINGS`, generated from the server's table),
+ * as sent in `initializationOptions` and on change. A setting left at `null` or an empty string
+ * is not sent (`policyGlobs` replaces the server's defaults only when the user sets it); dotted
+ * keys become nested objects (`inlayHints.wildcardCounts`).
+ */
 export function serverSettings(): { iamPolicy: Record<string, unknown> } {
   const cfg = vscode.workspace.getConfiguration("iamPolicy");
-  const s: Record<string, unknown> = {
-    lenient: cfg.get<boolean>("lenient", false),
-    disabledRules: cfg.get<string[]>("disabledRules", []),
-    policyTypes: cfg.get<Record<string, string>>("policyTypes", {}),
-    logLevel: cfg.get<string>("logLevel", "info"),
-    inlayHints: { enable: cfg.get<boolean>("inlayHints.enable", true) },
-    catalogWarnAfterDays: cfg.get<number>("catalogWarnAfterDays", 60),
-    resourceKinds: cfg.get<Record<string, string>>("resourceKinds", {}),
-    workspaceDiagnostics: cfg.get<boolean>("workspaceDiagnostics", false),
-    compareWithGit: cfg.get<boolean | string>("compareWithGit", true),
-  };
-  const catalogPath = cfg.get<string | null>("catalogPath", null);
-  if (typeof catalogPath === "string" && catalogPath.trim() !== "") {
-    s.catalogPath = catalogPath;
-  }
-  // `policyGlobs` replaces the server's defaults: send it only when the user set it.
-  const globs = cfg.get<string[] | null>("policyGlobs", null);
-  if (Array.isArray(globs)) {
-    s.policyGlobs = globs;
+  const s: Record<string, unknown> = {};
+  for (const { key, default: fallback } of SERVER_SETTINGS) {
+    const value = cfg.get<unknown>(key, fallback);
+    if (value === null || value === undefined || (typeof value === "string" && value.trim() === "")) {
+      continue;
+    }
+    const [outer, inner] = key.split(".", 2);
+    if (inner === undefined) {
+      s[outer] = value;
+    } else {
+      const o = (s[outer] ??= {}) as Record<string, unknown>;
+      o[inner] = value;
+    }
   }
   return { iamPolicy: s };
 }

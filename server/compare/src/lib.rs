@@ -91,6 +91,24 @@ impl Default for Options {
     }
 }
 
+/// The evaluation kind for a comparison: the given policy type, else inferred from the
+/// policies (resource-based when any of them names a principal). Trust policies and RCPs are
+/// evaluated as resource-based policies, the other types as identity-based ones.
+#[must_use]
+pub fn comparison_kind(given: Option<PolicyType>, policies: &[&Policy]) -> PolicyType {
+    let ty = given.unwrap_or_else(|| {
+        if policies
+            .iter()
+            .any(|p| iam_policy::infer_policy_type(p).0 != PolicyType::Identity)
+        {
+            PolicyType::Resource
+        } else {
+            PolicyType::Identity
+        }
+    });
+    kind_of(ty)
+}
+
 /// The empty policy (what a file new since the base revision is compared with).
 #[must_use]
 pub fn empty_policy() -> Policy {

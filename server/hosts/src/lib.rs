@@ -5,6 +5,7 @@
 //! virtual documents; [`analyze`] maps its findings back into the host.
 
 pub mod cfn;
+mod file;
 pub mod json;
 pub mod sam;
 pub mod terraform;
@@ -16,6 +17,7 @@ use iam_syntax::TextRange;
 use iam_validate::config::{Config, Suppression};
 use iam_validate::{Analysis, Diagnostic, Fix, Options, PolicyType, TextEdit};
 
+pub use file::{FileCheck, check_file, is_host_path};
 pub use value::{Placeholder, Segment, SourceMap, Val};
 
 /// The language of a host document.

@@ -4,7 +4,7 @@
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use iam_policy::resource_kind::{self, ResourceKind};
 use iam_validate::PolicyType;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// The default globs of files that are always treated as policies.
 pub const DEFAULT_POLICY_GLOBS: &[&str] = &[
@@ -13,8 +13,9 @@ pub const DEFAULT_POLICY_GLOBS: &[&str] = &[
     "**/policies/**/*.json",
 ];
 
-/// Settings as the client sends them, under the `iamPolicy` key or at the top level.
-#[derive(Clone, Debug, Default, Deserialize)]
+/// Settings as the client sends them, under the `iamPolicy` key or at the top level. Each one is
+/// described in `settings_docs` (the source of the settings tables in the docs).
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct RawSettings {
     /// Globs of files treated as policies even without a `Statement` key.
@@ -41,9 +42,30 @@ pub struct RawSettings {
     pub workspace_diagnostics: bool,
     /// The "new access since HEAD" lens: `true` (default), `false`, or a revision name.
     pub compare_with_git: Option<serde_json::Value>,
+    /// Push diagnostics on or off, whatever the client supports (read at `initialize`).
+    pub push_diagnostics: Option<bool>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+impl Default for RawSettings {
+    fn default() -> Self {
+        Self {
+            policy_globs: None,
+            policy_types: std::collections::BTreeMap::new(),
+            resource_kinds: std::collections::BTreeMap::new(),
+            lenient: false,
+            disabled_rules: Vec::new(),
+            log_level: None,
+            inlay_hints: RawInlayHints::default(),
+            catalog_path: None,
+            catalog_warn_after_days: Some(DEFAULT_CATALOG_WARN_AFTER_DAYS),
+            workspace_diagnostics: false,
+            compare_with_git: Some(serde_json::Value::Bool(true)),
+            push_diagnostics: None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct RawInlayHints {
     /// `N actions` after wildcard patterns.
@@ -81,6 +103,8 @@ pub struct Settings {
     pub workspace_diagnostics: bool,
     /// `compareWithGit`: the revision policies are compared with (`None`: off).
     pub compare_with_git: Option<String>,
+    /// `pushDiagnostics`: force push diagnostics on or off (read at `initialize`).
+    pub push_diagnostics: Option<bool>,
 }
 
 /// Default of `catalogWarnAfterDays`.
@@ -179,6 +203,7 @@ impl Settings {
                 .unwrap_or(DEFAULT_CATALOG_WARN_AFTER_DAYS),
             workspace_diagnostics: raw.workspace_diagnostics,
             compare_with_git,
+            push_diagnostics: raw.push_diagnostics,
         }
     }
 

@@ -17,7 +17,7 @@ pub fn is_candidate(path: &Path) -> bool {
     (path.extension().is_some_and(|x| x == "json")
         && !name.ends_with(".tests.json")
         && !name.ends_with(".suppress.json"))
-        || crate::cli::host::is_host_file(path)
+        || iam_hosts::is_host_path(path)
 }
 
 /// Whether `path` lies in a directory that [`walk`] skips (relative to `root`).

@@ -15,6 +15,7 @@ pub mod logging;
 pub mod policy_tests;
 pub mod project;
 pub mod server;
+pub mod settings_docs;
 pub mod workspace;
 
 use tower_lsp_server::{LspService, Server};
@@ -58,5 +59,49 @@ where
         0
     } else {
         1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// The server (and every module but the command line's) never reaches into `cli/`: what
+    /// both need lives outside it or in a lower crate (`docs/architecture.md`, invariants).
+    #[test]
+    fn only_the_command_line_uses_cli() {
+        fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+            for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    out.push(p);
+                }
+            }
+        }
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        walk(&src, &mut files);
+        // Built at run time so that this test's own text does not match.
+        let needles = [format!("crate::{}::", "cli"), format!("super::{}::", "cli")];
+        assert!(files.len() > 20, "{files:?}");
+        let offenders: Vec<String> = files
+            .iter()
+            .filter(|p| !p.starts_with(src.join("cli")) && !p.ends_with("main.rs"))
+            .filter(|p| {
+                std::fs::read_to_string(p).is_ok_and(|t| {
+                    t.lines().any(|l| {
+                        !l.trim_start().starts_with("//")
+                            && needles.iter().any(|n| l.contains(n.as_str()))
+                    })
+                })
+            })
+            .map(|p| p.display().to_string())
+            .collect();
+        assert!(
+            offenders.is_empty(),
+            "modules outside cli/ use it: {offenders:?}"
+        );
     }
 }

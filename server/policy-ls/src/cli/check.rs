@@ -186,7 +186,7 @@ pub(crate) fn analyze_text(
     if options.policy_type.is_none() {
         options.policy_type = project.policy_type;
     }
-    if let Some(outcome) = super::host::check(&name, &text, explicit, &options, &project) {
+    if let Some(outcome) = super::host::check(&name, &text, explicit, &project) {
         return outcome.map(|checked| FileReport {
             path: name,
             result: Ok(checked),

@@ -8,7 +8,7 @@ use std::process::Command;
 
 use iam_compare::{Options, Report, Verdict, request_json};
 use iam_policy::model::Policy;
-use iam_validate::{PolicyType, infer_policy_type};
+use iam_validate::PolicyType;
 use serde_json::json;
 
 use super::simulate::{located, read};
@@ -72,29 +72,18 @@ pub(crate) fn load(path: &Path) -> Result<Policy, String> {
     load_text(path, &text)
 }
 
-/// The evaluation kind for a `--policy-type`, or inferred from the policies.
+/// The evaluation kind for a `--policy-type` (`iam_compare::comparison_kind`).
 pub(crate) fn kind_for(given: Option<&str>, policies: &[&Policy]) -> Result<PolicyType, String> {
-    let ty = match given {
-        Some(t) => PolicyType::parse(t).ok_or_else(|| {
-            format!(
-                "unknown policy type `{t}` (identity, resource, trust, scp, rcp, boundary, session)"
-            )
-        })?,
-        None => {
-            if policies
-                .iter()
-                .any(|p| infer_policy_type(p).0 != PolicyType::Identity)
-            {
-                PolicyType::Resource
-            } else {
-                PolicyType::Identity
-            }
-        }
-    };
-    Ok(match ty {
-        PolicyType::Resource | PolicyType::Trust | PolicyType::Rcp => PolicyType::Resource,
-        _ => PolicyType::Identity,
-    })
+    let given = given
+        .map(|t| {
+            PolicyType::parse(t).ok_or_else(|| {
+                format!(
+                    "unknown policy type `{t}` (identity, resource, trust, scp, rcp, boundary, session)"
+                )
+            })
+        })
+        .transpose()?;
+    Ok(iam_compare::comparison_kind(given, policies))
 }
 
 /// One checked file (or pair) and its report.

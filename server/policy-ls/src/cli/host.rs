@@ -3,74 +3,50 @@
 
 use std::path::{Path, PathBuf};
 
-use iam_hosts::HostKind;
-use iam_validate::Options;
+use iam_hosts::{FileCheck, HostKind};
 
 use super::check::{Checked, FileReport};
 use crate::project::Project;
 
-/// Files found in directories that may hold embedded policies (besides `*.json`).
+/// Checks `text` as a host document (`iam_hosts::check_file`). `None`: not a host (a `*.json`
+/// file that is not a template is checked as a policy). `Some(None)`: a file found in a
+/// directory that holds no policy (left out). A file named on the command line that holds no
+/// policy is reported as skipped.
 #[must_use]
-pub fn is_host_file(path: &Path) -> bool {
-    path.extension()
-        .and_then(|x| x.to_str())
-        .is_some_and(|x| matches!(x, "yaml" | "yml" | "template" | "tf"))
-}
-
-/// Checks `text` as a host document. `None`: not a host (a `*.json` file that is not a
-/// template is checked as a policy). `Some(None)`: a file found in a directory that holds no
-/// policy (left out). A file named on the command line that holds no policy is reported as
-/// skipped.
-#[must_use]
-pub fn check(
-    name: &str,
-    text: &str,
-    explicit: bool,
-    _options: &Options,
-    project: &Project,
-) -> Option<Option<Checked>> {
-    let kind = HostKind::from_path(name, text)?;
-    let ex = iam_hosts::extract(kind, text);
-    if !ex.is_host {
-        if kind == HostKind::Json {
-            return None;
-        }
-        return Some(explicit.then(|| Checked {
+pub fn check(name: &str, text: &str, explicit: bool, project: &Project) -> Option<Option<Checked>> {
+    match iam_hosts::check_file(name, text, &project.config, &project.suppressions) {
+        FileCheck::NotHost => None,
+        FileCheck::NoPolicy(kind) => Some(explicit.then(|| Checked {
             text: String::new(),
             diagnostics: Vec::new(),
             policy_type: "embedded",
             note: String::new(),
             references: Vec::new(),
-            skipped: Some(match kind {
-                HostKind::Terraform => {
-                    "no policy-bearing argument or `aws_iam_policy_document` block".into()
-                }
-                _ => "not a CloudFormation or SAM template".into(),
-            }),
-        }));
+            skipped: Some(FileCheck::why_no_policy(kind).into()),
+        })),
+        FileCheck::Host {
+            kind,
+            policies,
+            analysis,
+            references,
+        } => {
+            let what = match kind {
+                HostKind::Terraform => "Terraform file",
+                _ => "template",
+            };
+            Some(Some(Checked {
+                text: text.to_owned(),
+                diagnostics: analysis.diagnostics,
+                policy_type: "embedded",
+                note: format!(
+                    "{what} with {policies} embedded polic{} (each checked as the type of its property)",
+                    if policies == 1 { "y" } else { "ies" }
+                ),
+                skipped: None,
+                references,
+            }))
+        }
     }
-    // Each embedded policy has the type of its place in the template; the per-glob types of the
-    // configuration name policy files, not templates.
-    let mut names: Vec<String> = ex.docs.iter().map(iam_hosts::VirtualDoc::name).collect();
-    names.dedup();
-    let count = names.len();
-    let references = ex.file_refs.clone();
-    let a = iam_hosts::analyze_extraction(ex, text, None, &project.config, &project.suppressions);
-    let what = match kind {
-        HostKind::Terraform => "Terraform file",
-        _ => "template",
-    };
-    Some(Some(Checked {
-        text: text.to_owned(),
-        diagnostics: a.diagnostics,
-        policy_type: "embedded",
-        note: format!(
-            "{what} with {count} embedded polic{} (each checked as the type of its property)",
-            if count == 1 { "y" } else { "ies" }
-        ),
-        skipped: None,
-        references,
-    }))
 }
 
 /// Checks the policy files that Terraform arguments read (`file(...)`, `templatefile(...)`)

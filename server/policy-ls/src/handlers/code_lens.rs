@@ -146,7 +146,7 @@ pub fn compute(path: &Path, base: &str) -> Option<GitLens> {
             });
         }
     };
-    let kind = crate::cli::compare::kind_for(None, &[&old, &new.policy]).ok()?;
+    let kind = iam_compare::comparison_kind(None, &[&old, &new.policy]);
     let report = iam_compare::compare(
         &old,
         &new.policy,

@@ -26,12 +26,7 @@ impl Backend {
                 tracing::warn!("{e}");
             }
         }
-        let force_push = params
-            .initialization_options
-            .as_ref()
-            .and_then(|o| o.get("iamPolicy").unwrap_or(o).get("pushDiagnostics"))
-            .and_then(serde_json::Value::as_bool);
-        let push = force_push.unwrap_or(!client_pulls(params));
+        let push = settings.push_diagnostics.unwrap_or(!client_pulls(params));
         for p in &settings.problems {
             tracing::warn!("settings: {p}");
         }

@@ -24,6 +24,8 @@ use ropey::Rope;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 
+use iam_hosts::FileCheck;
+
 use super::Backend;
 use super::diagnostics::{analyze_document, diagnostics_of};
 use crate::config::Settings;
@@ -125,13 +127,12 @@ fn analyze_file(
     let uri = Uri::from_file_path(path)?;
     let project = crate::project::load(path, Some(root));
     let name = path.to_string_lossy();
-    let options = iam_validate::Options {
-        policy_type: settings.policy_type(&name).or(project.policy_type),
-        lenient: settings.lenient,
-    };
-    let found = match crate::cli::host::check(&name, &text, false, &options, &project) {
-        Some(host) => host?.diagnostics,
-        None => analyze_document(settings, &project, &name, "json", &text, None)?.diagnostics,
+    let found = match iam_hosts::check_file(&name, &text, &project.config, &project.suppressions) {
+        FileCheck::Host { analysis, .. } => analysis.diagnostics,
+        FileCheck::NoPolicy(_) => return None,
+        FileCheck::NotHost => {
+            analyze_document(settings, &project, &name, "json", &text, None)?.diagnostics
+        }
     };
     let rope = Rope::from_str(&text);
     let items: Vec<lsp::Diagnostic> = found

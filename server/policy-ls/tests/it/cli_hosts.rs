@@ -133,11 +133,11 @@ fn yaml_syntax_error_is_one_finding_and_the_rest_is_checked() {
 
 #[test]
 fn terraform_findings_are_at_host_positions() {
-    let o = run(&["check", "tests/fixtures/hosts/main.tf"]);
+    let o = run(&["check", "server/hosts/tests/fixtures/main.tf"]);
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
     assert!(
-        out.contains(" --> tests/fixtures/hosts/main.tf:7:19"),
+        out.contains(" --> server/hosts/tests/fixtures/main.tf:7:19"),
         "{out}"
     );
     assert!(out.contains("error[A009]"), "{out}");
