@@ -77,7 +77,7 @@ pub static ALL: &[ResourceKind] = &[
         quota: quota(
             30_720,
             "bytes",
-            "AWS General Reference, \"Amazon Simple Notification Service endpoints and quotas\"",
+            "Amazon SNS Developer Guide, \"Amazon SNS API permissions: Actions and resources reference\" (policy quotas: 30 KB)",
         ),
     },
     ResourceKind {
@@ -173,7 +173,7 @@ pub static ALL: &[ResourceKind] = &[
         quota: quota(
             20_000,
             "characters",
-            "Amazon EFS User Guide, \"Amazon EFS quotas\"",
+            "Amazon EFS API Reference, \"PutFileSystemPolicy\" (a 20,000 character limit)",
         ),
     },
     ResourceKind {
