@@ -15,9 +15,9 @@ pub(super) fn check_statement(
     res: &ResolvedActions<'_>,
     out: &mut Vec<Diagnostic>,
 ) {
-    impossible(st, res, out);
+    impossible(st, out);
     deny_negated(st, res, out);
-    forallvalues(st, res, out);
+    forallvalues(st, out);
 }
 
 /// The checks that compare statements with each other.
@@ -202,8 +202,7 @@ fn atoms_of<'a>(written: &'a [&Written<'_>]) -> Vec<domains::Atom<'a>> {
 /// representative values, so every operator family the domains model is covered: strings and
 /// patterns, ARNs, numbers, dates, IP ranges, booleans, `Null`, `IfExists`, set qualifiers).
 /// Reported only when each operator alone can hold, with a smallest conflicting subset.
-fn impossible(st: &Statement, res: &ResolvedActions<'_>, out: &mut Vec<Diagnostic>) {
-    let _ = res;
+fn impossible(st: &Statement, out: &mut Vec<Diagnostic>) {
     let Some(block) = &st.condition else { return };
     let mut by_key: Vec<(String, Vec<Written<'_>>)> = Vec::new();
     let mut skipped: Vec<String> = Vec::new();
@@ -349,7 +348,7 @@ pub(super) fn applies_never_present(
 }
 
 /// H004: Allow with `ForAllValues:` on a multivalued key and no `Null` guard.
-fn forallvalues(st: &Statement, res: &ResolvedActions<'_>, out: &mut Vec<Diagnostic>) {
+fn forallvalues(st: &Statement, out: &mut Vec<Diagnostic>) {
     if st.effect.as_ref().is_none_or(|e| e.value != Effect::Allow) {
         return;
     }
@@ -379,7 +378,6 @@ fn forallvalues(st: &Statement, res: &ResolvedActions<'_>, out: &mut Vec<Diagnos
                     })
             });
             if !guarded {
-                let _ = res;
                 out.push(Diagnostic::new(
                     &rules::FORALLVALUES_NO_NULL,
                     ob.operator.range,
