@@ -11,6 +11,13 @@ use serde_json::Value;
 const BAD: &str = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "allow", "Action": "s3:getobject", "Resource": "*"}]}"#;
 const FIXED: &str = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#;
 
+const YAML: &str = "Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Effect: allow\n            Action: s3:getobject\n            Resource: '*'\n";
+
+fn yaml_fixed() -> String {
+    YAML.replace("allow", "Allow")
+        .replace("getobject", "GetObject")
+}
+
 fn scratch(name: &str) -> PathBuf {
     static N: AtomicUsize = AtomicUsize::new(0);
     let dir = std::env::temp_dir().join(format!(
@@ -194,19 +201,12 @@ fn stdin_filename_finds_the_configuration() {
     // From the policies folder itself, a bare name finds the configuration too.
     let o = run(&dir.join("policies"), &["check", "-"], BAD.as_bytes());
     assert!(!text(&o.stdout).contains("A009"), "{}", text(&o.stdout));
-    let yaml = "Resources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Effect: allow\n            Action: s3:getobject\n            Resource: '*'\n";
     let o = run(
         &dir,
         &["check", "--fix", "--stdin-filename", "template.yaml", "-"],
-        yaml.as_bytes(),
+        YAML.as_bytes(),
     );
-    assert_eq!(
-        text(&o.stdout),
-        yaml.replace("allow", "Allow")
-            .replace("getobject", "GetObject"),
-        "{}",
-        text(&o.stderr)
-    );
+    assert_eq!(text(&o.stdout), yaml_fixed(), "{}", text(&o.stderr));
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -396,5 +396,55 @@ fn rewritten_files_keep_their_permissions() {
         let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o640, "{args:?}");
     }
+    // A template fixed in place, through a symbolic link: the link stays a link, the file it
+    // points to is rewritten and keeps its mode.
+    let template = dir.join("real-template.yaml");
+    std::fs::write(&template, YAML).unwrap();
+    std::fs::set_permissions(&template, std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::os::unix::fs::symlink(&template, dir.join("template.yaml")).unwrap();
+    let o = run(&dir, &["check", "--fix", "template.yaml"], b"");
+    assert!(
+        o.status.code().is_some_and(|c| c < 2),
+        "{}",
+        text(&o.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&template).unwrap(), yaml_fixed());
+    let link = std::fs::symlink_metadata(dir.join("template.yaml")).unwrap();
+    assert!(link.file_type().is_symlink());
+    let mode = std::fs::metadata(&template).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A template that changes on disk while `--fix` runs is not overwritten (exit 2).
+#[test]
+fn a_template_changed_while_fixing_is_not_overwritten() {
+    let dir = scratch("race");
+    let file = dir.join("template.yaml");
+    std::fs::write(&file, YAML).unwrap();
+    let edited = YAML.replace("Resource: '*'", "Resource: 'arn:aws:s3:::b/*'");
+    let args = iam_policy_ls::cli::check::CheckArgs {
+        format: iam_policy_ls::cli::check::Format::Text,
+        policy_type: None,
+        lenient: false,
+        fix: true,
+        unsafe_fixes: false,
+        write_baseline: None,
+        baseline: None,
+        stdin_filename: None,
+        paths: vec![file.clone()],
+    };
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = iam_policy_ls::cli::check::run_with(&args, &mut out, &mut err, &mut |p| {
+        std::fs::write(p, &edited).unwrap();
+    });
+    assert_eq!(code, 2, "{}", text(&out));
+    assert!(text(&err).contains("changed on disk"), "{}", text(&err));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), edited);
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        1,
+        "temporary file left"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
