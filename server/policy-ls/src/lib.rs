@@ -7,6 +7,7 @@ pub mod convert;
 pub mod discover;
 pub mod document;
 pub mod encoding;
+pub mod format_config;
 pub mod framing;
 pub mod git;
 pub mod handlers;

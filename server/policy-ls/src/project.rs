@@ -28,6 +28,12 @@ pub fn discover(policy_path: &Path, boundary: Option<&Path>) -> Option<(Config, 
     } else {
         policy_path.parent()?.to_path_buf()
     };
+    // `p.json` has the parent `""`, which cannot be made absolute: the working directory.
+    let start = if start.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        start
+    };
     let start = std::fs::canonicalize(&start).unwrap_or(start);
     let mut dir = Some(start.as_path());
     while let Some(d) = dir {

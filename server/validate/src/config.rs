@@ -18,6 +18,9 @@
 //! [quotas]
 //! identity = 10240
 //!
+//! [format]
+//! indent-width = 2
+//!
 //! [[suppress]]
 //! path = "policies/admin.json"
 //! rule = "G005"
@@ -28,6 +31,9 @@
 //! Parsing never fails: problems are collected in [`Config::problems`] and the rest is used.
 
 use std::collections::HashMap;
+
+mod format;
+pub use format::FormatConfig;
 
 use iam_policy::diagnostic::{Diagnostic, Severity, rules};
 use iam_policy::model::Policy;
@@ -78,6 +84,8 @@ pub struct Config {
     /// Size quota per policy type (characters without whitespace).
     pub quotas: HashMap<PolicyType, usize>,
     pub suppress: Vec<Suppression>,
+    /// `[format]`: the layout `fmt` and the editor's formatting use.
+    pub format: FormatConfig,
     /// Problems found while reading the configuration.
     pub problems: Vec<String>,
 }
@@ -174,8 +182,11 @@ impl Config {
                         }
                     }
                 }
+                ("format", toml::Value::Table(t)) => {
+                    c.format = FormatConfig::parse(t, &mut c.problems);
+                }
                 (other, _) => c.problems.push(format!(
-                    "unknown or malformed section `{other}` (expected policy-types, resource-kinds, rules, catalog, quotas, suppress)"
+                    "unknown or malformed section `{other}` (expected policy-types, resource-kinds, rules, catalog, quotas, format, suppress)"
                 )),
             }
         }
@@ -498,6 +509,80 @@ reason = "reviewed"
         assert!(!c.allows_action("ecs:Other"));
         assert_eq!(c.quota(PolicyType::Identity), Some(10240));
         assert_eq!(c.suppress.len(), 1);
+    }
+
+    #[test]
+    fn format_table() {
+        let c = Config::from_toml(
+            "[format]\nindent-width = 2\nindent-style = \"tab\"\ncompact-arrays = true\nline-width = 80\nfinal-newline = false\n",
+        );
+        assert!(c.problems.is_empty(), "{:?}", c.problems);
+        assert_eq!(
+            c.format,
+            FormatConfig {
+                indent_width: Some(2),
+                use_tabs: Some(true),
+                compact_arrays: Some(true),
+                line_width: Some(80),
+                final_newline: Some(false),
+            }
+        );
+        assert!(Config::from_toml("").format.is_empty());
+        // Each bad key or value is one clear problem; the good keys still apply.
+        let cases = [
+            (
+                "indent-width = 0",
+                "`indent-width`: expected a number of spaces from 1 to 16, found 0",
+            ),
+            (
+                "indent-width = \"2\"",
+                "`indent-width`: expected a number of spaces from 1 to 16",
+            ),
+            (
+                "indent-style = \"tabs\"",
+                "`indent-style`: expected \"space\" or \"tab\", found \"tabs\"",
+            ),
+            (
+                "compact-arrays = 1",
+                "`compact-arrays`: expected true or false",
+            ),
+            (
+                "line-width = 5",
+                "`line-width`: expected a number of columns from 20 to 1000",
+            ),
+            (
+                "final-newline = \"yes\"",
+                "`final-newline`: expected true or false",
+            ),
+            (
+                "indent = 2",
+                "[format] unknown key `indent` (expected indent-width, indent-style,",
+            ),
+        ];
+        for (line, problem) in cases {
+            let other = if line.starts_with("line-width") {
+                (
+                    "indent-width = 3",
+                    FormatConfig {
+                        indent_width: Some(3),
+                        ..FormatConfig::default()
+                    },
+                )
+            } else {
+                (
+                    "line-width = 50",
+                    FormatConfig {
+                        line_width: Some(50),
+                        ..FormatConfig::default()
+                    },
+                )
+            };
+            let c = Config::from_toml(&format!("[format]\n{line}\n{}\n", other.0));
+            assert_eq!(c.problems.len(), 1, "{line}: {:?}", c.problems);
+            assert!(c.problems[0].contains(problem), "{line}: {:?}", c.problems);
+            assert_eq!(c.format, other.1, "{line}");
+        }
+        assert_eq!(Config::from_toml("format = 2").problems.len(), 1);
     }
 
     #[test]

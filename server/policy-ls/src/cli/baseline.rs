@@ -46,7 +46,7 @@ pub struct Entry {
 }
 
 /// 64-bit FNV-1a: small, stable across platforms and releases (unlike `std`'s hasher).
-fn fnv1a(parts: &[&str]) -> u64 {
+pub(crate) fn fnv1a(parts: &[&str]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for (i, p) in parts.iter().enumerate() {
         if i > 0 {
@@ -134,7 +134,7 @@ pub fn fingerprints(report: &FileReport) -> Vec<(&'static str, String, usize)> {
 }
 
 /// `path` relative to `base` when it lies under it, with `/` separators; else as given.
-fn relative(path: &str, base: &Path) -> String {
+pub(crate) fn relative(path: &str, base: &Path) -> String {
     let abs = std::fs::canonicalize(path).ok();
     let rel: Option<PathBuf> = abs
         .as_deref()

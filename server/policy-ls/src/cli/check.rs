@@ -15,6 +15,8 @@ pub enum Format {
     Text,
     Json,
     Sarif,
+    /// GitLab code quality (a subset of the Code Climate JSON format).
+    Gitlab,
 }
 
 /// A clap parser for `--policy-type`: the names of [`PolicyType`], listed in `--help`.
@@ -50,10 +52,24 @@ pub struct CheckArgs {
     /// Do not report the findings recorded in this baseline file (see `--write-baseline`).
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// With `-`: the file name standard input stands for (it decides the configuration, the
+    /// policy type globs, whether it is a template, and the name in the report).
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
     /// Files or directories (searched recursively for policy `*.json` files, CloudFormation/SAM
-    /// templates `*.yaml`, `*.yml`, `*.json`, `*.template`, and Terraform `*.tf` files).
+    /// templates `*.yaml`, `*.yml`, `*.json`, `*.template`, and Terraform `*.tf` files), or `-`
+    /// for standard input (with `--fix`, the fixed text goes to standard output and the report to
+    /// standard error).
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
+}
+
+impl CheckArgs {
+    /// Whether `-` (standard input) is among the paths.
+    #[must_use]
+    pub fn reads_stdin(&self) -> bool {
+        self.paths.iter().any(|p| p.as_os_str() == "-")
+    }
 }
 
 /// One checked file.
@@ -247,8 +263,29 @@ pub fn check_paths(args: &CheckArgs) -> Vec<FileReport> {
 }
 
 /// Runs `check`; returns the exit code (0 clean, 1 error findings, 2 usage or I/O errors).
+/// `-` among the paths reads standard input (see [`super::check_stdin`]).
 pub fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    if args.reads_stdin() {
+        return super::check_stdin::run(args, &mut std::io::stdin().lock(), out, err);
+    }
     run_with(args, out, err, &mut |_| {})
+}
+
+/// Reads `--baseline`, when given. `Err`: the exit code, the problem written to `err`.
+pub(crate) fn read_baseline<'a>(
+    args: &'a CheckArgs,
+    err: &mut dyn Write,
+) -> Result<Option<(super::baseline::Baseline, &'a PathBuf)>, u8> {
+    match &args.baseline {
+        Some(file) => match super::baseline::read(file) {
+            Ok(b) => Ok(Some((b, file))),
+            Err(e) => {
+                let _ = writeln!(err, "error: --baseline: {e}");
+                Err(2)
+            }
+        },
+        None => Ok(None),
+    }
 }
 
 /// [`run`] with a hook that runs before `--fix` replaces a file (tests change the file there).
@@ -258,15 +295,9 @@ pub fn run_with(
     err: &mut dyn Write,
     before_rename: &mut dyn FnMut(&Path),
 ) -> u8 {
-    let baseline = match &args.baseline {
-        Some(file) => match super::baseline::read(file) {
-            Ok(b) => Some((b, file)),
-            Err(e) => {
-                let _ = writeln!(err, "error: --baseline: {e}");
-                return 2;
-            }
-        },
-        None => None,
+    let baseline = match read_baseline(args, err) {
+        Ok(b) => b,
+        Err(code) => return code,
     };
     let mut reports = check_paths(args);
     let mut write_failed = false;
@@ -292,8 +323,28 @@ pub fn run_with(
             return 2;
         }
     }
+    finish(
+        args,
+        &mut reports,
+        baseline.as_ref(),
+        write_failed,
+        out,
+        err,
+    )
+}
+
+/// The end of a run: the baseline written or applied, errors and notes on `err`, the findings
+/// on `out` in the chosen format, and the exit code.
+pub(crate) fn finish(
+    args: &CheckArgs,
+    reports: &mut [FileReport],
+    baseline: Option<&(super::baseline::Baseline, &PathBuf)>,
+    write_failed: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
     if let Some(file) = &args.write_baseline {
-        let b = super::baseline::build(&reports, file);
+        let b = super::baseline::build(reports, file);
         if let Err(e) = super::baseline::write(&b, file) {
             let _ = writeln!(err, "error: --write-baseline: {e}");
             return 2;
@@ -305,9 +356,9 @@ pub fn run_with(
             plural(b.findings.len()),
             file.display()
         );
-        super::baseline::apply(&b, file, &mut reports);
-    } else if let Some((b, file)) = &baseline {
-        let n = super::baseline::apply(b, file, &mut reports);
+        super::baseline::apply(&b, file, reports);
+    } else if let Some((b, file)) = baseline {
+        let n = super::baseline::apply(b, file, reports);
         if n > 0 {
             let _ = writeln!(
                 err,
@@ -318,7 +369,7 @@ pub fn run_with(
         }
     }
     let io_errors = reports.iter().filter(|r| r.result.is_err()).count();
-    for r in &reports {
+    for r in reports.iter() {
         match &r.result {
             Err(e) => {
                 let _ = writeln!(err, "error: {}: {e}", r.path);
@@ -342,9 +393,10 @@ pub fn run_with(
         })
         .sum();
     let written = match args.format {
-        Format::Text => write_text(&reports, out),
-        Format::Json => write_json(&reports, out),
-        Format::Sarif => write_sarif(&reports, out),
+        Format::Text => write_text(reports, out),
+        Format::Json => write_json(reports, out),
+        Format::Sarif => write_sarif(reports, out),
+        Format::Gitlab => super::gitlab::write(reports, out),
     };
     if written.is_err() {
         return 2;

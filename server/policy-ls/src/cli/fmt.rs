@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use iam_ide::FormatOptions;
 use iam_syntax::ParseOptions;
+use iam_validate::config::FormatConfig;
 
 use super::check::{FileReport, collect, display, read_text};
 use super::write::{Snapshot, apply_edits, replace_if_unchanged};
@@ -18,9 +19,9 @@ pub struct FmtArgs {
     /// Change nothing: exit 1 and name the files that would be reformatted.
     #[arg(long)]
     pub check: bool,
-    /// Spaces per indentation level.
-    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=16))]
-    pub indent: u32,
+    /// Spaces per indentation level (default: `[format]` of `.iam-policy-ls.toml`, else 4).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=16))]
+    pub indent: Option<u32>,
     /// Indent with tabs instead of spaces.
     #[arg(long)]
     pub tabs: bool,
@@ -36,10 +37,26 @@ pub struct FmtArgs {
 }
 
 impl FmtArgs {
-    fn options(&self) -> FormatOptions {
-        let mut o = FormatOptions::with_indent(self.indent, !self.tabs);
-        o.compact_arrays = self.compact_arrays;
+    /// The options for a file: the project's `[format]` over the defaults, the flags over both.
+    #[must_use]
+    pub fn options(&self, project: &FormatConfig) -> FormatOptions {
+        let mut o = crate::format_config::apply(project, FormatOptions::default());
+        if self.tabs || self.indent.is_some() {
+            o.indent = FormatOptions::with_indent(self.indent.unwrap_or(4), !self.tabs).indent;
+        }
+        if self.compact_arrays {
+            o.compact_arrays = true;
+        }
         o
+    }
+
+    /// The options for `path`, or the problem of its `.iam-policy-ls.toml`.
+    fn options_for(&self, path: &Path) -> Result<FormatOptions, String> {
+        let project = crate::project::load(path, None);
+        match project.problems.first() {
+            Some(problem) => Err(problem.clone()),
+            None => Ok(self.options(&project.config.format)),
+        }
     }
 
     fn parse_options(&self) -> ParseOptions {
@@ -109,7 +126,6 @@ pub fn run_with(
     err: &mut dyn Write,
     before_rename: &mut dyn FnMut(&Path),
 ) -> u8 {
-    let options = args.options();
     let parse_options = args.parse_options();
     let mut failed = false;
     let (mut changed, mut unchanged) = (0usize, 0usize);
@@ -124,7 +140,14 @@ pub fn run_with(
             let _ = writeln!(err, "error: -: cannot read standard input: {e}");
             return 2;
         }
-        match format_text(&text, &options, parse_options) {
+        // The configuration of the working directory (a file `-` there).
+        let here = std::env::current_dir()
+            .unwrap_or_else(|_| PathBuf::from("."))
+            .join("-");
+        match args
+            .options_for(&here)
+            .and_then(|options| format_text(&text, &options, parse_options))
+        {
             Err(e) => {
                 let _ = writeln!(err, "error: -: {e}");
                 failed = true;
@@ -180,7 +203,10 @@ pub fn run_with(
             }
         }
         let snapshot = Snapshot::new(&path, text);
-        match format_text(&snapshot.text, &options, parse_options) {
+        match args
+            .options_for(&path)
+            .and_then(|options| format_text(&snapshot.text, &options, parse_options))
+        {
             Err(e) => {
                 let _ = writeln!(err, "error: {name}: {e}");
                 failed = true;

@@ -3,12 +3,14 @@
 pub mod baseline;
 pub mod catalog;
 pub mod check;
+pub mod check_stdin;
 pub mod compare;
 pub mod completions;
 pub(crate) mod embedded;
 pub mod explain;
 pub mod fix;
 pub mod fmt;
+pub mod gitlab;
 pub mod grants;
 pub mod host;
 pub mod public;

@@ -26,8 +26,19 @@ fn options(o: &lsp::FormattingOptions) -> FormatOptions {
     } else if o.trim_final_newlines == Some(true) {
         f.final_newline = Some(false);
     }
-    if let Some(lsp::FormattingProperty::Bool(b)) = o.properties.get("iamPolicy.compactArrays") {
+    if let Some(lsp::FormattingProperty::Bool(b)) = o
+        .properties
+        .get(crate::format_config::COMPACT_ARRAYS_PROPERTY)
+    {
         f.compact_arrays = *b;
+    }
+    // Set from `[format] line-width` of `.iam-policy-ls.toml` (crate::format_config).
+    if let Some(lsp::FormattingProperty::Number(n)) =
+        o.properties.get(crate::format_config::LINE_WIDTH_PROPERTY)
+        && let Ok(w) = usize::try_from(*n)
+        && w > 0
+    {
+        f.max_width = w;
     }
     f
 }

@@ -133,6 +133,8 @@ pub fn capabilities(enc: PositionEncoding) -> lsp::ServerCapabilities {
         document_formatting_provider: handlers::formatting::capability(),
         document_range_formatting_provider: handlers::formatting::range_capability(),
         execute_command_provider: handlers::commands::capability(),
+        // Folders added or removed later are followed (`workspace_folders.rs`).
+        workspace: Some(super::workspace_folders::capability()),
         ..lsp::ServerCapabilities::default()
     }
 }

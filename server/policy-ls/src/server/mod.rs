@@ -23,6 +23,7 @@ use crate::workspace::Workspace;
 mod diagnostics;
 mod initialize;
 mod workspace_diagnostics;
+mod workspace_folders;
 
 pub use diagnostics::{MAX_DOCUMENT_BYTES, analyze_document};
 pub use initialize::capabilities;
@@ -475,15 +476,20 @@ impl LanguageServer for Backend {
 
     async fn formatting(
         &self,
-        params: lsp::DocumentFormattingParams,
+        mut params: lsp::DocumentFormattingParams,
     ) -> Result<Option<Vec<lsp::TextEdit>>> {
+        // `[format]` of `.iam-policy-ls.toml` wins over the editor's options.
+        let project = self.project(&params.text_document.uri);
+        crate::format_config::apply_lsp(&project.config.format, &mut params.options);
         self.dispatch::<lsp::request::Formatting>(params)
     }
 
     async fn range_formatting(
         &self,
-        params: lsp::DocumentRangeFormattingParams,
+        mut params: lsp::DocumentRangeFormattingParams,
     ) -> Result<Option<Vec<lsp::TextEdit>>> {
+        let project = self.project(&params.text_document.uri);
+        crate::format_config::apply_lsp(&project.config.format, &mut params.options);
         self.dispatch::<lsp::request::RangeFormatting>(params)
     }
 
@@ -524,5 +530,9 @@ impl LanguageServer for Backend {
 
     async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
         self.workspace_files_changed(params).await;
+    }
+
+    async fn did_change_workspace_folders(&self, params: lsp::DidChangeWorkspaceFoldersParams) {
+        self.workspace_folders_changed(params).await;
     }
 }

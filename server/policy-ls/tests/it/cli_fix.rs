@@ -160,6 +160,7 @@ fn a_file_changed_while_fixing_is_not_overwritten() {
         unsafe_fixes: false,
         write_baseline: None,
         baseline: None,
+        stdin_filename: None,
         paths: vec![file.clone()],
     };
     let (mut out, mut err) = (Vec::new(), Vec::new());
@@ -181,7 +182,7 @@ fn a_file_changed_while_fixing_is_not_overwritten() {
     std::fs::write(&file, "{\"Statement\": []}").unwrap();
     let fmt = cli::fmt::FmtArgs {
         check: false,
-        indent: 4,
+        indent: Some(4),
         tabs: false,
         compact_arrays: false,
         lenient: false,
