@@ -267,6 +267,19 @@ pub fn element_representatives(
     identity: bool,
     incomplete: &mut Vec<String>,
 ) -> Vec<String> {
+    element_representatives_within(name, atoms, identity, GLOB_BUDGET, incomplete)
+}
+
+/// [`element_representatives`] with at most `budget` product states per pattern partition
+/// (over it, a reason is pushed to `incomplete`; the validator's checks run on every edit and
+/// use a small one).
+pub fn element_representatives_within(
+    name: &str,
+    atoms: &[Atom<'_>],
+    identity: bool,
+    budget: usize,
+    incomplete: &mut Vec<String>,
+) -> Vec<String> {
     let mut out: Vec<String> = vec![String::new(), "x".to_owned()];
     let mut families: Vec<OperatorFamily> = Vec::new();
     for a in atoms {
@@ -309,7 +322,7 @@ pub fn element_representatives(
                         globs.push(Glob::literal(v, false));
                     }
                 }
-                match partition(&globs, GLOB_BUDGET) {
+                match partition(&globs, budget) {
                     Ok(w) => out.extend(w),
                     Err(_) => incomplete.push(format!(
                         "the values of `{name}` are too complex to partition"
@@ -336,7 +349,7 @@ pub fn element_representatives(
                         }
                     }
                 }
-                match partition(&globs, GLOB_BUDGET) {
+                match partition(&globs, budget) {
                     Ok(w) => out.extend(w),
                     Err(_) => incomplete.push(format!(
                         "the ARN values of `{name}` are too complex to partition"

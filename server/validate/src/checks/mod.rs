@@ -16,6 +16,7 @@ use iam_syntax::quote_string;
 mod actions;
 mod conditions;
 mod grammar;
+mod inclusion;
 mod logic;
 mod principals;
 mod resource_kind;

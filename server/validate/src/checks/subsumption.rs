@@ -19,7 +19,7 @@ use iam_policy::semantics::operator::ParsedOperator;
 use iam_policy::semantics::wildcard::{Raw, match_action, match_resource};
 use rustc_hash::FxHashSet;
 
-use super::{Context, statement_name, statement_open};
+use super::{Context, inclusion, statement_name, statement_open};
 
 /// Statements beyond which pairs are not compared (quadratic; the check runs on every edit).
 const MAX_STATEMENTS: usize = 100;
@@ -36,12 +36,6 @@ fn items(l: Option<&StringList>) -> impl Iterator<Item = &str> {
         .map(|i| i.value.as_str())
 }
 
-/// Whether a value satisfies the `X`/`NotX` pair of a statement.
-fn part_ok(pos: Option<&StringList>, neg: Option<&StringList>, m: impl Fn(&str) -> bool) -> bool {
-    pos.is_none_or(|l| l.items.iter().any(|p| m(&p.value)))
-        && neg.is_none_or(|l| !l.items.iter().any(|p| m(&p.value)))
-}
-
 /// `Some(contained)` for one part over its representatives; `None` when A's part is empty.
 fn contained(reps: &[String], a: impl Fn(&str) -> bool, b: impl Fn(&str) -> bool) -> Option<bool> {
     let mut nonempty = false;
@@ -56,68 +50,108 @@ fn contained(reps: &[String], a: impl Fn(&str) -> bool, b: impl Fn(&str) -> bool
     nonempty.then_some(true)
 }
 
-/// A quick necessary condition for A's actions to be contained in B's when both list `Action`:
-/// every literal service prefix of A is named by B (literally or by a wildcard prefix).
-fn prefixes_covered(a: &Statement, b: &Statement) -> bool {
-    if a.not_action.is_some() || b.not_action.is_some() {
-        return true;
-    }
-    let mut literal: FxHashSet<String> = FxHashSet::default();
-    let mut wild = Vec::new();
-    for p in items(b.action.as_ref()) {
-        if p == "*" {
-            return true;
-        }
-        match p.split_once(':') {
-            Some((pp, _)) if pp.contains(['*', '?']) => wild.push(pp),
-            Some((pp, _)) => {
-                literal.insert(pp.to_ascii_lowercase());
-            }
-            None => {}
-        }
-    }
-    items(a.action.as_ref()).all(|p| match p.split_once(':') {
-        Some((pp, _)) if !pp.contains(['*', '?']) => {
-            literal.contains(&pp.to_ascii_lowercase())
-                || wild
-                    .iter()
-                    .any(|w| iam_policy::semantics::wildcard::glob(&Raw(w), pp, true))
-        }
-        _ => !wild.is_empty(),
-    })
+/// What the quick necessary conditions of [`Filters::covered`] need of a statement, computed
+/// once per statement.
+struct Filters<'s> {
+    /// `NotAction`/`NotResource` present (the prefix and head tests do not apply).
+    not_action: bool,
+    not_resource: bool,
+    /// `Action` contains `*`.
+    any_action: bool,
+    /// Literal service prefixes of `Action` (lowercase), and the wildcard ones.
+    prefixes: FxHashSet<String>,
+    wild_prefixes: Vec<&'s str>,
+    /// Per `Action` pattern: its literal service prefix (lowercase), `None` for a wildcard
+    /// prefix or no colon.
+    own_prefixes: Vec<Option<String>>,
+    /// Literal heads of `Resource` (`arn:aws:s3:`), and whether every pattern has one.
+    heads: FxHashSet<&'s str>,
+    all_headed: bool,
+    /// Condition keys tested (lowercase).
+    keys: FxHashSet<String>,
+    /// `Principal` and `NotPrincipal` as written, without white space.
+    principal: (String, String),
 }
 
-/// A quick necessary condition for A's resources to be contained in B's when both list
-/// `Resource`: every literal head of A (`arn:aws:s3:`) is one of B's, or B has a pattern whose
-/// head has a wildcard.
-fn heads_covered(a: &Statement, b: &Statement) -> bool {
-    if a.not_resource.is_some() || b.not_resource.is_some() {
-        return true;
-    }
-    let mut heads: FxHashSet<&str> = FxHashSet::default();
-    for p in items(b.resource.as_ref()) {
-        match domains::literal_head(p) {
-            Some(h) => {
-                heads.insert(h);
+impl<'s> Filters<'s> {
+    fn new(text: &str, s: &'s Statement) -> Self {
+        let mut f = Self {
+            not_action: s.not_action.is_some(),
+            not_resource: s.not_resource.is_some(),
+            any_action: false,
+            prefixes: FxHashSet::default(),
+            wild_prefixes: Vec::new(),
+            own_prefixes: Vec::new(),
+            heads: FxHashSet::default(),
+            all_headed: true,
+            keys: s
+                .condition
+                .iter()
+                .flat_map(|c| &c.operators)
+                .flat_map(|o| &o.entries)
+                .map(|e| e.key.value.to_ascii_lowercase())
+                .collect(),
+            principal: (
+                raw(text, s.principal.as_ref().map(|p| p.range)),
+                raw(text, s.not_principal.as_ref().map(|p| p.range)),
+            ),
+        };
+        for p in items(s.action.as_ref()) {
+            f.any_action |= p == "*";
+            match p.split_once(':') {
+                Some((pp, _)) if pp.contains(['*', '?']) => {
+                    f.wild_prefixes.push(pp);
+                    f.own_prefixes.push(None);
+                }
+                Some((pp, _)) => {
+                    let pp = pp.to_ascii_lowercase();
+                    f.prefixes.insert(pp.clone());
+                    f.own_prefixes.push(Some(pp));
+                }
+                None => f.own_prefixes.push(None),
             }
-            None => return true,
         }
+        for p in items(s.resource.as_ref()) {
+            match domains::literal_head(p) {
+                Some(h) => {
+                    f.heads.insert(h);
+                }
+                None => f.all_headed = false,
+            }
+        }
+        f
     }
-    items(a.resource.as_ref()).all(|p| domains::literal_head(p).is_some_and(|h| heads.contains(h)))
-}
 
-/// A quick necessary condition on conditions: every key B tests, A tests too (a key only B
-/// tests would have to be always true under B's operators, which is rare enough to leave).
-fn keys_covered(a: &Statement, b: &Statement) -> bool {
-    let keys = |s: &Statement| -> FxHashSet<String> {
-        s.condition
-            .iter()
-            .flat_map(|c| &c.operators)
-            .flat_map(|o| &o.entries)
-            .map(|e| e.key.value.to_ascii_lowercase())
-            .collect()
-    };
-    keys(b).is_subset(&keys(a))
+    /// Quick necessary conditions for `a`'s requests to be contained in `b`'s:
+    /// - the same principals, written identically;
+    /// - when both list `Action`: every literal service prefix of `a` is named by `b`
+    ///   (literally or by a wildcard prefix);
+    /// - when both list `Resource`: every literal head of `a` (`arn:aws:s3:`) is one of `b`'s,
+    ///   or `b` has a pattern whose head has a wildcard;
+    /// - every condition key `b` tests, `a` tests too (a key only `b` tests would have to be
+    ///   always true under `b`'s operators, which is rare enough to leave).
+    fn covered(a: &Self, b: &Self) -> bool {
+        if a.principal != b.principal || !b.keys.is_subset(&a.keys) {
+            return false;
+        }
+        let prefixes = a.not_action
+            || b.not_action
+            || b.any_action
+            || a.own_prefixes.iter().all(|p| match p {
+                Some(pp) => {
+                    b.prefixes.contains(pp)
+                        || b.wild_prefixes
+                            .iter()
+                            .any(|w| iam_policy::semantics::wildcard::glob(&Raw(w), pp, true))
+                }
+                None => !b.wild_prefixes.is_empty(),
+            });
+        let heads = a.not_resource
+            || b.not_resource
+            || !b.all_headed
+            || (a.all_headed && a.heads.is_subset(&b.heads));
+        prefixes && heads
+    }
 }
 
 /// Condition atoms by key (lowercase), or `None` when one cannot be decided.
@@ -159,7 +193,13 @@ fn conditions_contained(a: &Statement, b: &Statement) -> Option<bool> {
         let (aa, ab) = (to_atoms(&xa), to_atoms(&xb));
         let all: Vec<Atom<'_>> = aa.iter().chain(&ab).copied().collect();
         let mut incomplete = Vec::new();
-        let elements = domains::element_representatives(key, &all, false, &mut incomplete);
+        let elements = domains::element_representatives_within(
+            key,
+            &all,
+            false,
+            PARTITION_BUDGET,
+            &mut incomplete,
+        );
         let qualified = all.iter().any(|a| a.op.qualifier.is_some());
         let shapes = domains::shapes(key, &elements, qualified, false, &mut incomplete);
         if !incomplete.is_empty() {
@@ -189,27 +229,165 @@ fn raw(text: &str, r: Option<iam_syntax::TextRange>) -> String {
         .collect()
 }
 
-/// Whether every request statement `a` applies to, `b` applies to as well (and `a` applies to
-/// some request). `budget` counts the pairs that pass the cheap filters; none is decided once it
-/// is spent.
-fn subsumed(text: &str, a: &Statement, b: &Statement, budget: &mut usize) -> bool {
-    let same_principal = raw(text, a.principal.as_ref().map(|p| p.range))
-        == raw(text, b.principal.as_ref().map(|p| p.range))
-        && raw(text, a.not_principal.as_ref().map(|p| p.range))
-            == raw(text, b.not_principal.as_ref().map(|p| p.range));
-    if !same_principal || !prefixes_covered(a, b) || !heads_covered(a, b) || !keys_covered(a, b) {
-        return false;
+/// One `Action`/`Resource` element pair of a statement, ready for many membership tests:
+/// literal patterns in a set (a literal pattern matches exactly its own text, ignoring case for
+/// actions), the others in a list.
+struct Part<'s> {
+    /// Whether the element is the negated one (`NotAction`, `NotResource`).
+    negated: bool,
+    literal: FxHashSet<String>,
+    wild: Vec<&'s str>,
+    /// All patterns of the element, as written.
+    patterns: Vec<&'s str>,
+    actions: bool,
+}
+
+impl<'s> Part<'s> {
+    fn new(pos: Option<&'s StringList>, neg: Option<&'s StringList>, actions: bool) -> Self {
+        let negated = pos.is_none() && neg.is_some();
+        let patterns: Vec<&str> = items(pos.or(neg)).collect();
+        let mut literal = FxHashSet::default();
+        let mut wild = Vec::new();
+        for p in &patterns {
+            if p.contains(['*', '?']) {
+                wild.push(*p);
+            } else if actions {
+                // Without a colon, a pattern other than `*` matches no action.
+                if p.contains(':') {
+                    literal.insert(p.to_ascii_lowercase());
+                }
+            } else {
+                literal.insert((*p).to_owned());
+            }
+        }
+        Self {
+            negated,
+            literal,
+            wild,
+            patterns,
+            actions,
+        }
     }
-    let has_resource = |s: &Statement| s.resource.is_some() || s.not_resource.is_some();
-    if has_resource(a) != has_resource(b)
-        || items(a.resource.as_ref())
-            .chain(items(a.not_resource.as_ref()))
-            .chain(items(b.resource.as_ref()))
-            .chain(items(b.not_resource.as_ref()))
+
+    /// Whether the element lets value `x` through (as the evaluator matches it).
+    fn allows(&self, x: &str) -> bool {
+        let hit = if self.actions {
+            self.literal.contains(&x.to_ascii_lowercase())
+                || self.wild.iter().any(|p| match_action(p, x))
+        } else {
+            self.literal.contains(x) || self.wild.iter().any(|p| match_resource(&Raw(p), x))
+        };
+        hit != self.negated
+    }
+
+    /// `Some(false)` when a concrete value `a` lets through is refused by `b` (then `a`'s part
+    /// is not contained in `b`'s); `Some(true)` when every pattern of `a` (a positive element)
+    /// is included in one pattern of positive `b` and matches something; `None` otherwise.
+    fn quick(a: &Self, b: &Self) -> Option<bool> {
+        let candidates = a
+            .patterns
+            .iter()
+            .chain(if b.negated { &b.patterns[..] } else { &[] })
+            .flat_map(|p| inclusion::instances(p))
+            .chain(std::iter::once(
+                if a.actions {
+                    "zzq:zzq"
+                } else {
+                    "arn:zzq:zzq:::zzq"
+                }
+                .to_owned(),
+            ));
+        let mut nonempty = false;
+        for x in candidates {
+            if a.allows(&x) {
+                nonempty = true;
+                if !b.allows(&x) {
+                    return Some(false);
+                }
+            }
+        }
+        if a.negated || b.negated || !nonempty {
+            return None;
+        }
+        let included = |p: &str| {
+            if !p.contains(['*', '?']) {
+                let key = if a.actions {
+                    p.to_ascii_lowercase()
+                } else {
+                    p.to_owned()
+                };
+                if b.literal.contains(&key) {
+                    return true;
+                }
+            }
+            b.wild.iter().any(|q| {
+                if a.actions {
+                    inclusion::action_included(p, q)
+                } else {
+                    inclusion::resource_included(p, q)
+                }
+            })
+        };
+        a.patterns.iter().all(|p| included(p)).then_some(true)
+    }
+}
+
+/// What [`subsumed`] needs of a statement, computed once per statement.
+struct Prepared<'s> {
+    st: &'s Statement,
+    filters: Filters<'s>,
+    actions: Part<'s>,
+    resources: Part<'s>,
+    has_resource: bool,
+    /// A policy variable in `Resource`/`NotResource`, or both an element and its negation
+    /// (never decided).
+    variables: bool,
+}
+
+impl<'s> Prepared<'s> {
+    fn new(text: &str, st: &'s Statement) -> Self {
+        let variables = items(st.resource.as_ref())
+            .chain(items(st.not_resource.as_ref()))
             .any(|p| p.contains("${"))
-    {
+            || (st.action.is_some() && st.not_action.is_some())
+            || (st.resource.is_some() && st.not_resource.is_some());
+        Self {
+            st,
+            filters: Filters::new(text, st),
+            actions: Part::new(st.action.as_ref(), st.not_action.as_ref(), true),
+            resources: Part::new(st.resource.as_ref(), st.not_resource.as_ref(), false),
+            has_resource: st.resource.is_some() || st.not_resource.is_some(),
+            variables,
+        }
+    }
+}
+
+/// Whether every request statement `a` applies to, `b` applies to as well (and `a` applies to
+/// some request). `budget` counts the pairs that the cheap tests leave undecided; none is
+/// decided once it is spent.
+fn subsumed(pa: &Prepared<'_>, pb: &Prepared<'_>, budget: &mut usize) -> bool {
+    let (a, b) = (pa.st, pb.st);
+    if !Filters::covered(&pa.filters, &pb.filters) {
         return false;
     }
+    if pa.has_resource != pb.has_resource || pa.variables || pb.variables {
+        return false;
+    }
+    // Concrete actions and resources of `a` refused by `b` settle most pairs; inclusions of
+    // pattern in pattern prove many of the others.
+    let quick_actions = Part::quick(&pa.actions, &pb.actions);
+    if quick_actions == Some(false) {
+        return false;
+    }
+    let quick_resources = if pa.has_resource {
+        let q = Part::quick(&pa.resources, &pb.resources);
+        if q == Some(false) {
+            return false;
+        }
+        q
+    } else {
+        Some(true)
+    };
     if *budget == 0 {
         return false;
     }
@@ -217,22 +395,19 @@ fn subsumed(text: &str, a: &Statement, b: &Statement, budget: &mut usize) -> boo
     if conditions_contained(a, b) != Some(true) {
         return false;
     }
-    let patterns: Vec<&str> = [a, b]
-        .iter()
-        .flat_map(|s| items(s.action.as_ref()).chain(items(s.not_action.as_ref())))
-        .collect();
-    let Ok(actions) = action_words_within(&patterns, PARTITION_BUDGET) else {
-        return false;
-    };
-    let action_ok = |s: &Statement, x: &str| {
-        part_ok(s.action.as_ref(), s.not_action.as_ref(), |p| {
-            match_action(p, x)
-        })
-    };
-    if contained(&actions, |x| action_ok(a, x), |x| action_ok(b, x)) != Some(true) {
-        return false;
+    if quick_actions.is_none() {
+        let patterns: Vec<&str> = [a, b]
+            .iter()
+            .flat_map(|s| items(s.action.as_ref()).chain(items(s.not_action.as_ref())))
+            .collect();
+        let Ok(actions) = action_words_within(&patterns, PARTITION_BUDGET) else {
+            return false;
+        };
+        if contained(&actions, |x| pa.actions.allows(x), |x| pb.actions.allows(x)) != Some(true) {
+            return false;
+        }
     }
-    if !has_resource(a) {
+    if quick_resources.is_some() {
         return true;
     }
     let patterns: Vec<String> = [a, b]
@@ -244,12 +419,11 @@ fn subsumed(text: &str, a: &Statement, b: &Statement, budget: &mut usize) -> boo
         return false;
     };
     resources.push("*".to_owned());
-    let resource_ok = |s: &Statement, x: &str| {
-        part_ok(s.resource.as_ref(), s.not_resource.as_ref(), |p| {
-            match_resource(&Raw(p), x)
-        })
-    };
-    contained(&resources, |x| resource_ok(a, x), |x| resource_ok(b, x)) == Some(true)
+    contained(
+        &resources,
+        |x| pa.resources.allows(x),
+        |x| pb.resources.allows(x),
+    ) == Some(true)
 }
 
 /// H001 beyond identical statements: each statement contained in another of the same effect.
@@ -261,6 +435,7 @@ pub(super) fn check(cx: &Context<'_>, reported: &FxHashSet<usize>, out: &mut Vec
     }
     let text = cx.parse.text();
     let mut budget = MAX_PAIRS;
+    let prepared: Vec<Prepared<'_>> = stmts.iter().map(|s| Prepared::new(text, s)).collect();
     // Statements that can apply at all (the other cases have rules of their own).
     let principals = cx.policy_type.matches_principal();
     let applies = |s: &Statement| {
@@ -279,10 +454,11 @@ pub(super) fn check(cx: &Context<'_>, reported: &FxHashSet<usize>, out: &mut Vec
                 continue;
             }
             // Of two equivalent statements, only the later one is reported.
-            if reported.contains(&j) || !subsumed(text, a, b, &mut budget) {
+            let (pa, pb) = (&prepared[i], &prepared[j]);
+            if reported.contains(&j) || !subsumed(pa, pb, &mut budget) {
                 continue;
             }
-            let equivalent = subsumed(text, b, a, &mut budget);
+            let equivalent = subsumed(pb, pa, &mut budget);
             if equivalent && i < j {
                 continue;
             }

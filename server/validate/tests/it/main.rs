@@ -6,6 +6,7 @@ mod corpus;
 mod incremental;
 mod rcp_coverage;
 mod severity;
+mod subsumption;
 mod validate_config;
 mod validate_examples;
 mod validate_managed;
