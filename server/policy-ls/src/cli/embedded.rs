@@ -31,8 +31,20 @@ pub(crate) fn load(arg: &Path, wanted: PolicyType) -> Result<Option<Embedded>, S
     };
     let text = read(&file)?;
     let name = file.to_string_lossy().into_owned();
-    let kind = HostKind::from_path(&name, &text);
-    let ex = kind.map(|k| iam_hosts::extract(k, &text));
+    select(&name, &text, fragment.as_deref(), wanted)
+}
+
+/// The policy `fragment` names in the host document `text` (file name `name`, which also gives
+/// its kind); `Ok(None)` when `text` is no host document and there is no fragment. Shared by
+/// `simulate` and the editor's simulate command.
+pub(crate) fn select(
+    name: &str,
+    text: &str,
+    fragment: Option<&str>,
+    wanted: PolicyType,
+) -> Result<Option<Embedded>, String> {
+    let kind = HostKind::from_path(name, text);
+    let ex = kind.map(|k| iam_hosts::extract(k, text));
     let docs = match ex {
         Some(ex) if ex.is_host => ex.docs,
         _ => {
@@ -63,7 +75,7 @@ pub(crate) fn load(arg: &Path, wanted: PolicyType) -> Result<Option<Embedded>, S
     if groups.is_empty() {
         return Err(format!("{name}: holds no policy document"));
     }
-    let (wanted_name, variant) = match fragment.as_deref() {
+    let (wanted_name, variant) = match fragment {
         Some(f) => match f.rsplit_once('@') {
             Some((n, v)) if v.parse::<usize>().is_ok() => (Some(n.to_owned()), v.parse().ok()),
             _ => (Some(f.to_owned()), None),

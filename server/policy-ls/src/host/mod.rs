@@ -13,6 +13,8 @@
 
 pub mod edits;
 pub mod features;
+pub mod keys;
+pub mod navigation;
 mod splice;
 
 use std::collections::HashMap;
@@ -147,7 +149,7 @@ pub fn analyze(
     }
     let ex = iam_hosts::extract(kind, &text);
     if !ex.is_host {
-        return None;
+        return still_host(kind, text, ex, previous, project, lenient);
     }
     // Previous policies by text, for the ones that moved (a policy added above them).
     let by_text: HashMap<&str, &HostPolicy> = previous
@@ -190,6 +192,45 @@ pub fn analyze(
         text,
         splice::Parts {
             policies,
+            host_findings,
+        },
+        project,
+        lenient,
+    ))
+}
+
+/// A YAML or Terraform document that was a host one edit ago stays one while it does not read
+/// as one: a half-typed key (`Act` on a new line of a statement) can make tree-sitter-yaml read
+/// the whole template differently, and an HCL block with a bare word does not parse. Until the
+/// line is complete the document has no policies (and reports its syntax errors), and completion
+/// probes the key being typed (`keys.rs`). JSON documents fall back to the policy path instead.
+fn still_host(
+    kind: HostKind,
+    text: String,
+    ex: iam_hosts::Extraction,
+    previous: Option<&HostDoc>,
+    project: &Arc<Project>,
+    lenient: bool,
+) -> Option<HostDoc> {
+    if kind == HostKind::Json || previous.is_none() {
+        return None;
+    }
+    let host_findings = ex
+        .syntax_errors
+        .iter()
+        .map(|(range, message)| {
+            Diagnostic::new(
+                &rules::HOST_SYNTAX_ERROR,
+                iam_hosts::clamp(*range, &text),
+                message.clone(),
+            )
+        })
+        .collect();
+    Some(assemble(
+        kind,
+        text,
+        splice::Parts {
+            policies: Vec::new(),
             host_findings,
         },
         project,

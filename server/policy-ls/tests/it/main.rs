@@ -10,6 +10,8 @@ mod cli_fix;
 mod cli_hosts;
 mod common;
 mod git_lens;
+mod hosts_features;
+mod hosts_keys;
 mod hosts_lsp;
 mod ide_e2e;
 mod lifecycle;
