@@ -89,6 +89,9 @@ pub struct HostDoc {
     /// The configuration the analyses used: a cached analysis is reused only under the same one.
     project: Arc<Project>,
     lenient: bool,
+    /// The text did not read as a host (see [`still_host`]): it has no policies, so the next
+    /// analysis reads the whole text instead of splicing one resource into this one.
+    unread: bool,
 }
 
 /// How the server treats a document.
@@ -142,7 +145,7 @@ pub fn analyze(
 ) -> Option<HostDoc> {
     let previous = previous
         .filter(|p| Arc::ptr_eq(&p.project, project) && p.kind == kind && p.lenient == lenient);
-    if let Some(prev) = previous {
+    if let Some(prev) = previous.filter(|p| !p.unread) {
         if let Some(parts) = splice::try_splice(prev, &text) {
             return Some(assemble(kind, text, parts, project, lenient));
         }
@@ -226,7 +229,7 @@ fn still_host(
             )
         })
         .collect();
-    Some(assemble(
+    let mut doc = assemble(
         kind,
         text,
         splice::Parts {
@@ -235,7 +238,9 @@ fn still_host(
         },
         project,
         lenient,
-    ))
+    );
+    doc.unread = true;
+    Some(doc)
 }
 
 /// What the analysis of one policy may reuse.
@@ -340,6 +345,7 @@ fn assemble(
         diagnostics,
         project: Arc::clone(project),
         lenient,
+        unread: false,
     }
 }
 

@@ -338,3 +338,57 @@ async fn terraform_policy_document_arguments_and_condition_strings() {
         "{doc}"
     );
 }
+
+/// Typing a key makes the template unreadable for a moment; when the line is complete, every
+/// policy is read again (none is lost to the moment the document had none).
+#[tokio::test]
+async fn a_half_typed_key_keeps_the_document_and_then_every_policy() {
+    let uri = "file:///w/template.yaml";
+    let text = "AWSTemplateFormatVersion: \"2010-09-09\"
+Resources:
+  A:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: \"2012-10-17\"
+        Statement:
+          - Effect: Allow
+            Action: s3:GetObjekt
+            Resource: \"*\"
+  B:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: \"2012-10-17\"
+        Statement:
+          - Effect: Allow
+            Resource: \"*\"
+";
+    let (mut c, diags) = open(uri, "yaml", text).await;
+    assert!(
+        crate::common::codes(&diags).contains(&"B002".to_owned()),
+        "{diags:?}"
+    );
+    let half = text.to_owned() + "            Act\n";
+    c.change(uri, 2, json!([{"text": half}])).await;
+    let _ = c.diagnostics(uri, 2).await;
+    let r = c
+        .request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 19, "character": 15}}),
+        )
+        .await;
+    let labels: Vec<&str> = r["result"]["items"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{r}"))
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert!(labels.contains(&"Action"), "{labels:?}");
+    let done = text.to_owned() + "            Action: s3:PutObject\n";
+    c.change(uri, 3, json!([{"text": done}])).await;
+    let diags = c.diagnostics(uri, 3).await;
+    let b002: Vec<&Value> = diags.iter().filter(|d| d["code"] == "B002").collect();
+    assert_eq!(b002.len(), 1, "the policy of A is read again: {diags:?}");
+    assert_eq!(b002[0]["range"]["start"]["line"], 9);
+}
