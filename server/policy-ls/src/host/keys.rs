@@ -243,7 +243,7 @@ fn word_at(kind: HostKind, text: &str, offset: usize) -> Option<Word> {
 #[must_use]
 pub fn completion(s: &HostSnapshot, offset: u32) -> Option<Vec<lsp::CompletionItem>> {
     let h = &s.host;
-    if h.kind == HostKind::Json {
+    if h.kind == HostKind::Json || !h.text.is_char_boundary(offset as usize) {
         return None;
     }
     if h.kind == HostKind::Terraform {

@@ -392,3 +392,46 @@ Resources:
     assert_eq!(b002.len(), 1, "the policy of A is read again: {diags:?}");
     assert_eq!(b002[0]["range"]["start"]["line"], 9);
 }
+
+/// Completion at every position of half-typed YAML and HCL (and past each line's end) answers
+/// without an error.
+#[tokio::test]
+async fn completion_anywhere_in_half_typed_hosts_answers() {
+    let yaml = format!(
+        "{YAML_HEAD}            Principal:\n              Serv\n          - \"Eff\n            Condition:\n              StringEq\n"
+    );
+    let tf = format!(
+        "{DOC}    eff\n    condition {{\n      test = \"Str\n      variable = \"aws:\"\n    }}\n  }}\n}}\nresource \"aws_iam_policy\" \"p\" {{\n  policy = jsonencode({{ Statement = [{{ Eff, \"aws:\" }}] }})\n}}\n"
+    );
+    for (uri, language, text, base) in [
+        (
+            "file:///w/t.yaml",
+            "yaml",
+            yaml,
+            format!("{YAML_HEAD}            Resource: \"*\"\n"),
+        ),
+        (
+            "file:///w/main.tf",
+            "terraform",
+            tf,
+            format!("{DOC}  }}\n}}\n"),
+        ),
+    ] {
+        let (mut c, _) = open(uri, language, &base).await;
+        c.change(uri, 2, json!([{"text": text}])).await;
+        let _ = c.diagnostics(uri, 2).await;
+        let lines = text.split('\n').count();
+        for line in 0..lines {
+            let len = text.split('\n').nth(line).unwrap().len();
+            for character in (0..=len).chain([len + 5]) {
+                let r = c
+                    .request(
+                        "textDocument/completion",
+                        json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),
+                    )
+                    .await;
+                assert!(r.get("error").is_none(), "{uri} {line}:{character}: {r}");
+            }
+        }
+    }
+}
