@@ -103,9 +103,23 @@ impl Backend {
     /// Starts the comparison of a saved policy with git (the `compareWithGit` lens).
     fn schedule_git_lens(&self, uri: &Uri) {
         let is_policy = self.docs.get(uri).is_some_and(|d| d.analysis.is_some());
+        let host = self
+            .docs
+            .get(uri)
+            .and_then(|d| d.host.as_ref().map(|h| h.kind));
         if is_policy {
             let base = self.settings().compare_with_git.clone();
             handlers::code_lens::schedule(&self.git_lenses, &self.client, uri.clone(), base);
+        } else if let Some(kind) = host {
+            // A template or Terraform file: one lens per embedded policy.
+            let base = self.settings().compare_with_git.clone();
+            handlers::code_lens::schedule_host(
+                &self.git_lenses,
+                &self.client,
+                uri.clone(),
+                base,
+                kind,
+            );
         }
     }
 
@@ -440,6 +454,11 @@ impl LanguageServer for Backend {
                 Some(crate::policy_tests::code_lenses(&uri, &text, self, enc))
             });
         }
+        if let Some(h) = self.host_snapshot(&uri) {
+            return guard("codeLens", || {
+                handlers::code_lens::host_code_lens(&h, &self.git_lenses)
+            });
+        }
         self.with_snapshot("codeLens", &uri, |s| {
             handlers::code_lens::code_lens(s, params, &self.git_lenses)
         })
@@ -493,8 +512,12 @@ impl LanguageServer for Backend {
     ) -> Result<Option<serde_json::Value>> {
         let what = params.command.clone();
         if what == handlers::code_lens::SHOW_NEW_ACCESS {
-            let lens = handlers::code_lens::command_uri(&params.arguments)
-                .and_then(|uri| self.git_lenses.get(&uri));
+            let lens = handlers::code_lens::command_uri(&params.arguments).and_then(|uri| {
+                match handlers::code_lens::command_policy(&params.arguments) {
+                    Some(name) => self.git_lenses.get_host(&uri, name),
+                    None => self.git_lenses.get(&uri),
+                }
+            });
             let Some(lens) = lens else {
                 return Err(Error::invalid_params(
                     "no comparison with git for this document (is it tracked? saved?)",
