@@ -15,6 +15,7 @@ pub mod edits;
 pub mod features;
 pub mod keys;
 pub mod navigation;
+pub mod references;
 mod splice;
 
 use std::collections::HashMap;

@@ -172,7 +172,20 @@ impl Backend {
                         .iter()
                         .filter(|r| canon.starts_with(r))
                         .max_by_key(|r| r.as_os_str().len());
-                    crate::project::load(&p, root.map(std::path::PathBuf::as_path))
+                    let mut project =
+                        crate::project::load(&p, root.map(std::path::PathBuf::as_path));
+                    // A JSON policy read by a Terraform argument (`file(...)`): its type and kind.
+                    let is_json = p.extension().is_some_and(|x| x == "json");
+                    if is_json
+                        && (project.policy_type.is_none() || project.config.resource_kind.is_none())
+                    {
+                        if let Some(r) = crate::host::references::referenced(&p) {
+                            project.policy_type = project.policy_type.or(r.policy_type);
+                            project.config.resource_kind =
+                                project.config.resource_kind.or(r.resource_kind);
+                        }
+                    }
+                    project
                 })
                 .unwrap_or_default(),
         );

@@ -212,3 +212,32 @@ async fn folding_and_selection_ranges_of_embedded_policies() {
     );
     assert!(r["result"][1]["parent"].is_null(), "{r}");
 }
+
+/// A JSON policy read by `file()` in a `.tf` file beside it gets the argument's policy type and
+/// resource kind in the editor: a bucket policy granting an SQS action is F012 there, and not in
+/// a file nothing reads.
+#[tokio::test]
+async fn a_policy_file_read_by_terraform_gets_the_arguments_kind() {
+    let dir = std::env::temp_dir().join(format!("iam-tf-ref-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("policies")).unwrap();
+    std::fs::write(
+        dir.join("main.tf"),
+        "resource \"aws_s3_bucket_policy\" \"b\" {\n  bucket = aws_s3_bucket.b.id\n  policy = file(\"${path.module}/policies/bucket.json\")\n}\n",
+    )
+    .unwrap();
+    let policy = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sqs:SendMessage", "Resource": "*"}]}"#;
+    for (name, expect_f012) in [("bucket.json", true), ("other.json", false)] {
+        let path = dir.join("policies").join(name);
+        std::fs::write(&path, policy).unwrap();
+        let uri = format!("file://{}", path.display());
+        let (_, diags) = open(&uri, "json", policy).await;
+        let codes = crate::common::codes(&diags);
+        assert_eq!(
+            codes.contains(&"F012".to_owned()),
+            expect_f012,
+            "{name}: {diags:?}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
