@@ -363,6 +363,8 @@ async function simulate(): Promise<void> {
   }
   const args = {
     uri: client.code2ProtocolConverter.asUri(editor.document.uri),
+    // In a template or Terraform file: the embedded policy under the cursor.
+    position: client.code2ProtocolConverter.asPosition(editor.selection.active),
     request: {
       action: action.trim(),
       resource: resource.trim() || "*",

@@ -4,6 +4,7 @@
 //! and its placeholders (values known only at deploy time). The analysis runs unchanged on the
 //! virtual documents; [`analyze`] maps its findings back into the host.
 
+mod address;
 pub mod cfn;
 mod file;
 pub mod json;
@@ -17,6 +18,7 @@ use iam_syntax::TextRange;
 use iam_validate::config::{Config, Suppression};
 use iam_validate::{Analysis, Diagnostic, Fix, Options, PolicyType, TextEdit};
 
+pub use address::{Embedded, select as select_policy};
 pub use file::{FileCheck, check_file, is_host_path};
 pub use value::{Placeholder, Segment, SourceMap, Val};
 

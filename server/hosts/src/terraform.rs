@@ -7,6 +7,7 @@
 //! followed in `document.rs`), and `file(...)`/`templatefile(...)` arguments naming a policy file
 //! ([`crate::FileRef`]: the file is checked with the argument's policy type).
 
+pub mod blocks;
 mod document;
 
 use std::collections::HashMap;

@@ -5,20 +5,10 @@
 
 use std::path::{Path, PathBuf};
 
-use iam_hosts::{HostKind, VirtualDoc};
-use iam_policy::model::Policy;
+use iam_hosts::Embedded;
 use iam_validate::PolicyType;
 
 use super::simulate::read;
-
-/// A policy found in a host file.
-pub(crate) struct Embedded {
-    pub policy: Policy,
-    /// `template.yaml#TaskRole/Policies/0/PolicyDocument`.
-    pub name: String,
-    /// Values known only at deploy time, `*` in the policy.
-    pub unknowns: usize,
-}
 
 /// The policy `arg` names when it is a template or Terraform file, with or without a
 /// `#fragment`; `Ok(None)` for a plain policy file. `wanted` (the flag's policy type) picks
@@ -31,110 +21,5 @@ pub(crate) fn load(arg: &Path, wanted: PolicyType) -> Result<Option<Embedded>, S
     };
     let text = read(&file)?;
     let name = file.to_string_lossy().into_owned();
-    let kind = HostKind::from_path(&name, &text);
-    let ex = kind.map(|k| iam_hosts::extract(k, &text));
-    let docs = match ex {
-        Some(ex) if ex.is_host => ex.docs,
-        _ => {
-            return match fragment {
-                None => Ok(None),
-                Some(f) => Err(format!(
-                    "{name}: `#{f}` names a policy inside a CloudFormation/SAM template or a Terraform file, and this file is neither"
-                )),
-            };
-        }
-    };
-    // Policies by name, each with its `Fn::If` alternatives.
-    let mut groups: Vec<(String, Vec<&VirtualDoc>)> = Vec::new();
-    for d in &docs {
-        let n = d.name();
-        match groups.iter_mut().find(|(g, _)| *g == n) {
-            Some((_, v)) => v.push(d),
-            None => groups.push((n, vec![d])),
-        }
-    }
-    let available = || {
-        groups
-            .iter()
-            .map(|(n, _)| format!("  {name}#{n}"))
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
-    if groups.is_empty() {
-        return Err(format!("{name}: holds no policy document"));
-    }
-    let (wanted_name, variant) = match fragment.as_deref() {
-        Some(f) => match f.rsplit_once('@') {
-            Some((n, v)) if v.parse::<usize>().is_ok() => (Some(n.to_owned()), v.parse().ok()),
-            _ => (Some(f.to_owned()), None),
-        },
-        None => (None, None),
-    };
-    let mut matches: Vec<&(String, Vec<&VirtualDoc>)> = groups
-        .iter()
-        .filter(|(n, v)| {
-            wanted_name
-                .as_deref()
-                .is_none_or(|w| n == w || v[0].site.owner == w || n.starts_with(&format!("{w}/")))
-        })
-        .collect();
-    if matches.len() > 1 {
-        let of_type: Vec<_> = matches
-            .iter()
-            .copied()
-            .filter(|(_, v)| {
-                v[0].site.policy_type.is_some_and(|t| {
-                    t == wanted || (wanted == PolicyType::Resource && t == PolicyType::Trust)
-                })
-            })
-            .collect();
-        if of_type.len() == 1 {
-            matches = of_type;
-        }
-    }
-    let (group, alternatives) = match matches.as_slice() {
-        [one] => (&one.0, &one.1),
-        [] => {
-            return Err(format!(
-                "{name}: no policy named `{}`; the file holds:\n{}",
-                wanted_name.unwrap_or_default(),
-                available()
-            ));
-        }
-        several => {
-            let listed: Vec<String> = several
-                .iter()
-                .map(|(n, _)| format!("  {name}#{n}"))
-                .collect();
-            return Err(format!(
-                "{name}: {} policies match{}; name one:\n{}",
-                several.len(),
-                wanted_name.map_or_else(String::new, |w| format!(" `#{w}`")),
-                listed.join("\n")
-            ));
-        }
-    };
-    let doc = match (alternatives.as_slice(), variant) {
-        ([only], None | Some(0)) => *only,
-        (all, Some(i)) if i < all.len() => all[i],
-        (all, _) => {
-            return Err(format!(
-                "{name}#{group}: the policy has {} alternatives (`Fn::If`): name one with `#{group}@0` to `#{group}@{}`",
-                all.len(),
-                all.len() - 1
-            ));
-        }
-    };
-    let parsed = iam_policy::parse_policy(&doc.text);
-    if let Some(e) = parsed.parse.errors().first() {
-        return Err(format!(
-            "{name}#{group}: the embedded policy does not parse: {}",
-            e.message
-        ));
-    }
-    Ok(Some(Embedded {
-        policy: parsed.policy,
-        name: format!("{name}#{group}"),
-        unknowns: doc.map.placeholders.len(),
-    }))
+    iam_hosts::select_policy(&name, &text, fragment.as_deref(), wanted)
 }

@@ -48,6 +48,9 @@ pub struct GitLens {
 #[derive(Debug, Default)]
 pub struct GitLenses {
     entries: DashMap<Uri, (u64, Option<GitLens>)>,
+    /// Templates and Terraform files: one lens per embedded policy, by its name
+    /// (`TaskRole/Policies/0/PolicyDocument`).
+    hosts: DashMap<Uri, (u64, Vec<(String, GitLens)>)>,
     generation: AtomicU64,
 }
 
@@ -58,9 +61,35 @@ impl GitLenses {
         self.entries.get(uri).and_then(|e| e.1.clone())
     }
 
+    /// The lens of the embedded policy `name` of a host document.
+    #[must_use]
+    pub fn get_host(&self, uri: &Uri, name: &str) -> Option<GitLens> {
+        self.hosts
+            .get(uri)
+            .and_then(|e| e.1.iter().find(|(n, _)| n == name).map(|(_, l)| l.clone()))
+    }
+
     /// Forgets a document (closed, or the setting turned off).
     pub fn forget(&self, uri: &Uri) {
         self.entries.remove(uri);
+        self.hosts.remove(uri);
+    }
+
+    fn store_host(&self, uri: Uri, generation: u64, lenses: Vec<(String, GitLens)>) -> bool {
+        let mut stored = false;
+        self.hosts
+            .entry(uri)
+            .and_modify(|e| {
+                if e.0 <= generation {
+                    *e = (generation, lenses.clone());
+                    stored = true;
+                }
+            })
+            .or_insert_with(|| {
+                stored = true;
+                (generation, lenses.clone())
+            });
+        stored
     }
 
     fn store(&self, uri: Uri, generation: u64, lens: Option<GitLens>) -> bool {
@@ -112,6 +141,91 @@ pub fn schedule(lenses: &Arc<GitLenses>, client: &Client, uri: Uri, base: Option
     });
 }
 
+/// [`schedule`] for a template or Terraform file: each embedded policy is compared with the
+/// policy of the same name in the file at `base`.
+pub fn schedule_host(
+    lenses: &Arc<GitLenses>,
+    client: &Client,
+    uri: Uri,
+    base: Option<String>,
+    kind: iam_hosts::HostKind,
+) {
+    let Some(base) = base else {
+        lenses.forget(&uri);
+        return;
+    };
+    let Some(path) = uri.to_file_path().map(|p| p.to_path_buf()) else {
+        return;
+    };
+    let generation = lenses.generation.fetch_add(1, Ordering::SeqCst) + 1;
+    let lenses = Arc::clone(lenses);
+    let client = client.clone();
+    tokio::spawn(async move {
+        let computed = tokio::task::spawn_blocking(move || compute_host(&path, &base, kind)).await;
+        let found = computed.unwrap_or_else(|e| {
+            tracing::error!("comparison with git failed: {e}");
+            Vec::new()
+        });
+        if lenses.store_host(uri, generation, found) {
+            let _ = tokio::time::timeout(
+                std::time::Duration::from_secs(2),
+                client.code_lens_refresh(),
+            )
+            .await;
+        }
+    });
+}
+
+/// The embedded policies of a host text by name (the first `Fn::If` alternative), parsed.
+fn host_policies(
+    kind: iam_hosts::HostKind,
+    text: &str,
+) -> Vec<(String, iam_policy::model::Policy)> {
+    iam_hosts::extract(kind, text)
+        .docs
+        .iter()
+        .filter(|d| d.variant == 0)
+        .filter_map(|d| {
+            let parsed = iam_policy::parse_policy(&d.text);
+            parsed
+                .parse
+                .errors()
+                .is_empty()
+                .then(|| (d.name(), parsed.policy))
+        })
+        .collect()
+}
+
+/// Compares each embedded policy of the host file on disk with the policy of the same name at
+/// `base` (a policy new since `base` is compared with the empty policy).
+#[must_use]
+pub fn compute_host(path: &Path, base: &str, kind: iam_hosts::HostKind) -> Vec<(String, GitLens)> {
+    if !crate::git::is_tracked(path, crate::git::TIMEOUT) {
+        return Vec::new();
+    }
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Vec::new();
+    };
+    let old = match crate::git::show(base, path, crate::git::TIMEOUT) {
+        Ok(Some(old)) => host_policies(kind, &old),
+        Ok(None) => Vec::new(),
+        Err(e) => {
+            tracing::warn!(path = %path.display(), "compareWithGit: {e}");
+            return Vec::new();
+        }
+    };
+    host_policies(kind, &text)
+        .into_iter()
+        .filter_map(|(name, new)| {
+            let before = old
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map_or_else(iam_compare::empty_policy, |(_, p)| p.clone());
+            Some((name, compare_lens(&before, &new, base)?))
+        })
+        .collect()
+}
+
 /// Compares the file on disk with its version at `base`; `None` when the file is not tracked
 /// by git, not a policy, or cannot be read.
 #[must_use]
@@ -146,10 +260,19 @@ pub fn compute(path: &Path, base: &str) -> Option<GitLens> {
             });
         }
     };
-    let kind = iam_compare::comparison_kind(None, &[&old, &new.policy]);
+    compare_lens(&old, &new.policy, base)
+}
+
+/// The lens of the access `new` grants that `old` did not.
+fn compare_lens(
+    old: &iam_policy::model::Policy,
+    new: &iam_policy::model::Policy,
+    base: &str,
+) -> Option<GitLens> {
+    let kind = iam_compare::comparison_kind(None, &[old, new]);
     let report = iam_compare::compare(
-        &old,
-        &new.policy,
+        old,
+        new,
         &Options {
             kind,
             ..Options::default()
@@ -208,6 +331,46 @@ pub fn code_lens(
         }),
         data: None,
     }])
+}
+
+/// The lenses of a template or Terraform file: one on the first line of each embedded policy
+/// compared with git. The command's arguments are the URI and the policy's name.
+#[must_use]
+pub fn host_code_lens(
+    s: &crate::host::features::HostSnapshot,
+    lenses: &GitLenses,
+) -> Option<Vec<lsp::CodeLens>> {
+    s.settings.compare_with_git.as_ref()?;
+    let mut out = Vec::new();
+    for p in s.host.policies.iter().filter(|p| p.doc.variant == 0) {
+        let name = p.doc.name();
+        let Some(lens) = lenses.get_host(&s.uri, &name) else {
+            continue;
+        };
+        let start = iam_hosts::clamp(
+            iam_syntax::TextRange::empty(p.host_range().start),
+            &s.host.text,
+        );
+        out.push(lsp::CodeLens {
+            range: s.range(start),
+            command: Some(lsp::Command {
+                title: lens.title,
+                command: SHOW_NEW_ACCESS.to_owned(),
+                arguments: Some(vec![
+                    serde_json::json!(s.uri.as_str()),
+                    serde_json::json!(name),
+                ]),
+            }),
+            data: None,
+        });
+    }
+    Some(out)
+}
+
+/// The embedded policy a [`SHOW_NEW_ACCESS`] command names (second argument), if any.
+#[must_use]
+pub fn command_policy(args: &[serde_json::Value]) -> Option<&str> {
+    args.get(1)?.as_str()
 }
 
 /// The document a [`SHOW_NEW_ACCESS`] command names (first argument, a URI string).

@@ -53,4 +53,8 @@ impl super::SnapshotRequest for lsp::request::FoldingRangeRequest {
     fn run(s: &Snapshot, p: Self::Params) -> Self::Result {
         folding_range(s, p)
     }
+
+    fn run_host(s: &crate::host::features::HostSnapshot, _: Self::Params) -> Self::Result {
+        crate::host::navigation::folding_range(s)
+    }
 }

@@ -60,4 +60,8 @@ impl super::SnapshotRequest for lsp::request::SelectionRangeRequest {
     fn run(s: &Snapshot, p: Self::Params) -> Self::Result {
         selection_range(s, p)
     }
+
+    fn run_host(s: &crate::host::features::HostSnapshot, p: Self::Params) -> Self::Result {
+        crate::host::navigation::selection_range(s, &p.positions)
+    }
 }

@@ -11,7 +11,7 @@ use iam_syntax::TextRange;
 use ropey::Rope;
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 
-use super::{HostDoc, edits};
+use super::{HostDoc, edits, keys};
 use crate::config::Settings;
 use crate::encoding::{self, PositionEncoding};
 
@@ -50,13 +50,25 @@ impl HostSnapshot {
 #[must_use]
 pub fn completion(s: &HostSnapshot, pos: lsp::Position) -> Option<lsp::CompletionResponse> {
     let h = &s.host;
-    let (p, voff) = h.at(s.offset(pos))?;
+    let offset = s.offset(pos);
+    // A key typed where the host has none yet (YAML, HCL): see `keys.rs`.
+    if let Some(items) = keys::completion(s, offset) {
+        return Some(lsp::CompletionResponse::List(lsp::CompletionList {
+            is_incomplete: true,
+            items,
+        }));
+    }
+    let (p, voff) = h.at(offset)?;
     let list = iam_ide::complete(&p.analysis, voff);
     let items: Vec<lsp::CompletionItem> = list
         .items
         .into_iter()
         .filter_map(|i| {
-            let edit = edits::map_edit(h, p, &i.edit, i.is_snippet)?;
+            let edit = if h.kind != HostKind::Json && keys::is_key_kind(i.kind) {
+                keys::existing_key_edit(h, p, &i)?
+            } else {
+                edits::map_edit(h, p, &i.edit, i.is_snippet)?
+            };
             // Separators (a comma before a new element) are JSON's; other hosts need none.
             let additional: Vec<lsp::TextEdit> = if h.kind == HostKind::Json {
                 i.additional_edits

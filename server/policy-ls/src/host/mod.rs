@@ -13,6 +13,9 @@
 
 pub mod edits;
 pub mod features;
+pub mod keys;
+pub mod navigation;
+pub mod references;
 mod splice;
 
 use std::collections::HashMap;
@@ -87,6 +90,9 @@ pub struct HostDoc {
     /// The configuration the analyses used: a cached analysis is reused only under the same one.
     project: Arc<Project>,
     lenient: bool,
+    /// The text did not read as a host (see [`still_host`]): it has no policies, so the next
+    /// analysis reads the whole text instead of splicing one resource into this one.
+    unread: bool,
 }
 
 /// How the server treats a document.
@@ -140,14 +146,14 @@ pub fn analyze(
 ) -> Option<HostDoc> {
     let previous = previous
         .filter(|p| Arc::ptr_eq(&p.project, project) && p.kind == kind && p.lenient == lenient);
-    if let Some(prev) = previous {
+    if let Some(prev) = previous.filter(|p| !p.unread) {
         if let Some(parts) = splice::try_splice(prev, &text) {
             return Some(assemble(kind, text, parts, project, lenient));
         }
     }
     let ex = iam_hosts::extract(kind, &text);
     if !ex.is_host {
-        return None;
+        return still_host(kind, text, ex, previous, project, lenient);
     }
     // Previous policies by text, for the ones that moved (a policy added above them).
     let by_text: HashMap<&str, &HostPolicy> = previous
@@ -195,6 +201,47 @@ pub fn analyze(
         project,
         lenient,
     ))
+}
+
+/// A YAML or Terraform document that was a host one edit ago stays one while it does not read
+/// as one: a half-typed key (`Act` on a new line of a statement) can make tree-sitter-yaml read
+/// the whole template differently, and an HCL block with a bare word does not parse. Until the
+/// line is complete the document has no policies (and reports its syntax errors), and completion
+/// probes the key being typed (`keys.rs`). JSON documents fall back to the policy path instead.
+fn still_host(
+    kind: HostKind,
+    text: String,
+    ex: iam_hosts::Extraction,
+    previous: Option<&HostDoc>,
+    project: &Arc<Project>,
+    lenient: bool,
+) -> Option<HostDoc> {
+    if kind == HostKind::Json || previous.is_none() {
+        return None;
+    }
+    let host_findings = ex
+        .syntax_errors
+        .iter()
+        .map(|(range, message)| {
+            Diagnostic::new(
+                &rules::HOST_SYNTAX_ERROR,
+                iam_hosts::clamp(*range, &text),
+                message.clone(),
+            )
+        })
+        .collect();
+    let mut doc = assemble(
+        kind,
+        text,
+        splice::Parts {
+            policies: Vec::new(),
+            host_findings,
+        },
+        project,
+        lenient,
+    );
+    doc.unread = true;
+    Some(doc)
 }
 
 /// What the analysis of one policy may reuse.
@@ -299,6 +346,7 @@ fn assemble(
         diagnostics,
         project: Arc::clone(project),
         lenient,
+        unread: false,
     }
 }
 

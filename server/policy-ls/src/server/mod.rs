@@ -104,9 +104,23 @@ impl Backend {
     /// Starts the comparison of a saved policy with git (the `compareWithGit` lens).
     fn schedule_git_lens(&self, uri: &Uri) {
         let is_policy = self.docs.get(uri).is_some_and(|d| d.analysis.is_some());
+        let host = self
+            .docs
+            .get(uri)
+            .and_then(|d| d.host.as_ref().map(|h| h.kind));
         if is_policy {
             let base = self.settings().compare_with_git.clone();
             handlers::code_lens::schedule(&self.git_lenses, &self.client, uri.clone(), base);
+        } else if let Some(kind) = host {
+            // A template or Terraform file: one lens per embedded policy.
+            let base = self.settings().compare_with_git.clone();
+            handlers::code_lens::schedule_host(
+                &self.git_lenses,
+                &self.client,
+                uri.clone(),
+                base,
+                kind,
+            );
         }
     }
 
@@ -159,7 +173,20 @@ impl Backend {
                         .iter()
                         .filter(|r| canon.starts_with(r))
                         .max_by_key(|r| r.as_os_str().len());
-                    crate::project::load(&p, root.map(std::path::PathBuf::as_path))
+                    let mut project =
+                        crate::project::load(&p, root.map(std::path::PathBuf::as_path));
+                    // A JSON policy read by a Terraform argument (`file(...)`): its type and kind.
+                    let is_json = p.extension().is_some_and(|x| x == "json");
+                    if is_json
+                        && (project.policy_type.is_none() || project.config.resource_kind.is_none())
+                    {
+                        if let Some(r) = crate::host::references::referenced(&p) {
+                            project.policy_type = project.policy_type.or(r.policy_type);
+                            project.config.resource_kind =
+                                project.config.resource_kind.or(r.resource_kind);
+                        }
+                    }
+                    project
                 })
                 .unwrap_or_default(),
         );
@@ -441,6 +468,11 @@ impl LanguageServer for Backend {
                 Some(crate::policy_tests::code_lenses(&uri, &text, self, enc))
             });
         }
+        if let Some(h) = self.host_snapshot(&uri) {
+            return guard("codeLens", || {
+                handlers::code_lens::host_code_lens(&h, &self.git_lenses)
+            });
+        }
         self.with_snapshot("codeLens", &uri, |s| {
             handlers::code_lens::code_lens(s, params, &self.git_lenses)
         })
@@ -499,8 +531,12 @@ impl LanguageServer for Backend {
     ) -> Result<Option<serde_json::Value>> {
         let what = params.command.clone();
         if what == handlers::code_lens::SHOW_NEW_ACCESS {
-            let lens = handlers::code_lens::command_uri(&params.arguments)
-                .and_then(|uri| self.git_lenses.get(&uri));
+            let lens = handlers::code_lens::command_uri(&params.arguments).and_then(|uri| {
+                match handlers::code_lens::command_policy(&params.arguments) {
+                    Some(name) => self.git_lenses.get_host(&uri, name),
+                    None => self.git_lenses.get(&uri),
+                }
+            });
             let Some(lens) = lens else {
                 return Err(Error::invalid_params(
                     "no comparison with git for this document (is it tracked? saved?)",

@@ -153,3 +153,68 @@ async fn lens_follows_the_setting() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+const TEMPLATE_OLD: &str = "AWSTemplateFormatVersion: \"2010-09-09\"
+Resources:
+  A:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: \"2012-10-17\"
+        Statement:
+          - Effect: Allow
+            Action: s3:GetObject
+            Resource: arn:aws:s3:::b/*
+  B:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: \"2012-10-17\"
+        Statement:
+          - Effect: Allow
+            Action: sqs:SendMessage
+            Resource: \"*\"
+";
+
+/// In a template, each embedded policy gets its own lens, compared with the policy of the same
+/// name at `HEAD`; the command names the policy.
+#[tokio::test]
+async fn each_embedded_policy_is_compared_with_its_version_at_head() {
+    let dir = std::env::temp_dir().join(format!("iam-git-lens-host-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    git(&dir, &["init", "-q"]);
+    let path = dir.join("template.yaml");
+    std::fs::write(&path, TEMPLATE_OLD).unwrap();
+    git(&dir, &["add", "template.yaml"]);
+    git(&dir, &["commit", "-qm", "base"]);
+    let new = TEMPLATE_OLD.replace(
+        "Action: s3:GetObject",
+        "Action: [s3:GetObject, s3:PutObject]",
+    );
+    std::fs::write(&path, &new).unwrap();
+    let uri = uri_of(&path);
+    let mut c = common::in_process();
+    c.initialize(json!({})).await;
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": new}}),
+    )
+    .await;
+    wait_refresh(&mut c).await;
+    assert_eq!(
+        lens_titles(&mut c, &uri).await,
+        ["1 new grant since HEAD", "no new access since HEAD"]
+    );
+    let r = c
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "iam-policy-ls.showNewAccess", "arguments": [uri, "A/PolicyDocument"]}),
+        )
+        .await;
+    assert_eq!(
+        r["result"]["findings"][0]["witness"]["action"], "s3:PutObject",
+        "{r}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -8,25 +8,25 @@ use serde_json::{Value, json};
 
 use crate::common;
 
-type C = common::Client<
+pub(crate) type C = common::Client<
     tokio::io::ReadHalf<tokio::io::DuplexStream>,
     tokio::io::WriteHalf<tokio::io::DuplexStream>,
 >;
 
 /// The text without its `$0` marker, and the marker's LSP position (ASCII fixtures).
-fn fixture(s: &str) -> (String, Value) {
+pub(crate) fn fixture(s: &str) -> (String, Value) {
     let (text, at) = iam_test_support::cursor(s);
     (text.clone(), pos(&text, at as usize))
 }
 
-fn pos(text: &str, at: usize) -> Value {
+pub(crate) fn pos(text: &str, at: usize) -> Value {
     let before = &text[..at];
     let line = before.matches('\n').count();
     let col = before.rsplit('\n').next().unwrap().len();
     json!({"line": line, "character": col})
 }
 
-fn offset(text: &str, p: &Value) -> usize {
+pub(crate) fn offset(text: &str, p: &Value) -> usize {
     let line = usize::try_from(p["line"].as_u64().unwrap()).unwrap();
     let col = usize::try_from(p["character"].as_u64().unwrap()).unwrap();
     let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
@@ -34,7 +34,7 @@ fn offset(text: &str, p: &Value) -> usize {
 }
 
 /// Applies LSP text edits (non-overlapping) to `text`.
-fn apply(text: &str, edits: &[Value]) -> String {
+pub(crate) fn apply(text: &str, edits: &[Value]) -> String {
     let mut spans: Vec<(usize, usize, String)> = edits
         .iter()
         .map(|e| {
@@ -53,7 +53,7 @@ fn apply(text: &str, edits: &[Value]) -> String {
     out
 }
 
-async fn open(uri: &str, language: &str, text: &str) -> (C, Vec<Value>) {
+pub(crate) async fn open(uri: &str, language: &str, text: &str) -> (C, Vec<Value>) {
     let mut c = common::in_process();
     c.initialize(json!({})).await;
     c.notify(

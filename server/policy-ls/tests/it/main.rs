@@ -11,6 +11,8 @@ mod cli_hosts;
 mod cli_stdin;
 mod common;
 mod git_lens;
+mod hosts_features;
+mod hosts_keys;
 mod hosts_lsp;
 mod ide_e2e;
 mod lifecycle;
