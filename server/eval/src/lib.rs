@@ -14,7 +14,10 @@ mod request;
 use iam_syntax::TextRange;
 
 pub use condition::{ConditionFailure, ConditionReason};
-pub use policy_tests::{SidecarError, TestOutcome, run_sidecar_tests, run_sidecar_tests_checked};
+pub use policy_tests::{
+    Resolve, SidecarError, TestOutcome, run_sidecar_tests, run_sidecar_tests_checked,
+    run_sidecar_tests_resolved,
+};
 pub use request::{
     ContextValue, PrincipalKind, Request, RequestError, classify_principal, derived_keys,
 };

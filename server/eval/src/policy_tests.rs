@@ -7,6 +7,10 @@
 //!   "resourcePolicyRequired"?: true | false}`.
 //! `policyType` says how `<name>.json` takes part (default `identity`); `extraPolicies` adds other
 //! policies inline (e.g. an allow-all identity policy when testing an SCP).
+//! Against a template or Terraform file, a test names the policy it runs against with
+//! `"policy": "TaskRole/Policies/0"` (the address `simulate --policy file#address` takes; not
+//! needed when the file holds one policy), and `policyType` defaults to the type of the policy's
+//! place in the template ([`run_sidecar_tests_resolved`]).
 //! The tests file is read with the tolerant parser, so every outcome carries byte ranges.
 
 use iam_syntax::{ParseOptions, TextRange, TokenKind, Value as Syn};
@@ -71,6 +75,26 @@ pub fn run_sidecar_tests_checked(
     }
 }
 
+/// What a test runs against: the policy its `"policy"` field names (`None` when it has none),
+/// given the test's explicit `policyType` (to pick among several policies of one resource), with
+/// the policy type of its place when known. `Err` is the message reported on the test.
+pub type Resolve<'a> =
+    dyn Fn(Option<&str>, Option<PolicyType>) -> Result<(Policy, Option<PolicyType>), String> + 'a;
+
+/// Runs every test in `tests_text` against the policy each one names (`resolve`). Returns the
+/// tests file's problem (not an array, syntax errors) as an error. For the CLI on templates and
+/// Terraform files.
+pub fn run_sidecar_tests_resolved(
+    resolve: &Resolve<'_>,
+    tests_text: &str,
+) -> Result<Vec<TestOutcome>, SidecarError> {
+    let (errors, outcomes) = run_tests(resolve, tests_text, Vec::new());
+    match errors.into_iter().next() {
+        Some(e) => Err(e),
+        None => Ok(outcomes),
+    }
+}
+
 fn run(policy_text: &str, tests_text: &str) -> (Vec<SidecarError>, Vec<TestOutcome>) {
     let mut errors = Vec::new();
     let parsed = iam_policy::parse_policy(policy_text);
@@ -81,6 +105,21 @@ fn run(policy_text: &str, tests_text: &str) -> (Vec<SidecarError>, Vec<TestOutco
             range: e.range,
         });
     }
+    let policy = parsed.policy;
+    let resolve = |address: Option<&str>, _: Option<PolicyType>| match address {
+        None => Ok((policy.clone(), None)),
+        Some(a) => Err(format!(
+            "`policy` names a policy inside a template or Terraform file (`{a}`), but this tests file runs against a policy file: remove it"
+        )),
+    };
+    run_tests(&resolve, tests_text, errors)
+}
+
+fn run_tests(
+    resolve: &Resolve<'_>,
+    tests_text: &str,
+    mut errors: Vec<SidecarError>,
+) -> (Vec<SidecarError>, Vec<TestOutcome>) {
     let tests = iam_syntax::parse(tests_text, ParseOptions::STRICT);
     if let Some(e) = tests.errors().first() {
         errors.push(SidecarError {
@@ -103,12 +142,12 @@ fn run(policy_text: &str, tests_text: &str) -> (Vec<SidecarError>, Vec<TestOutco
     let outcomes = array
         .items()
         .enumerate()
-        .map(|(i, item)| run_one(i, &item, tests_text, &parsed.policy))
+        .map(|(i, item)| run_one(i, &item, tests_text, resolve))
         .collect();
     (errors, outcomes)
 }
 
-fn run_one(index: usize, item: &Syn<'_>, tests_text: &str, policy: &Policy) -> TestOutcome {
+fn run_one(index: usize, item: &Syn<'_>, tests_text: &str, resolve: &Resolve<'_>) -> TestOutcome {
     let entry_range = item.range();
     let mut outcome = TestOutcome {
         name: format!("#{index}"),
@@ -172,10 +211,10 @@ fn run_one(index: usize, item: &Syn<'_>, tests_text: &str, policy: &Policy) -> T
         }
     };
     // policy type
-    let mut kind = PolicyType::Identity;
+    let mut given = None;
     if let Some(v) = obj.get("policyType").and_then(|m| m.value()) {
         match v.as_string().and_then(|s| PolicyType::parse(&s.value())) {
-            Some(k) => kind = k,
+            Some(k) => given = Some(k),
             None => {
                 return fail(
                     outcome,
@@ -185,6 +224,29 @@ fn run_one(index: usize, item: &Syn<'_>, tests_text: &str, policy: &Policy) -> T
             }
         }
     }
+    // the policy under test
+    let address = obj.get("policy").and_then(|m| m.value());
+    let named = match &address {
+        None => None,
+        Some(v) => match v.as_string() {
+            Some(a) => Some(a.value().into_owned()),
+            None => {
+                return fail(
+                    outcome,
+                    "`policy` must be a string: the address of a policy in the template (e.g. \"TaskRole/Policies/0\")".into(),
+                    v.range(),
+                );
+            }
+        },
+    };
+    let (policy, place) = match resolve(named.as_deref(), given) {
+        Ok(p) => p,
+        Err(msg) => {
+            let range = address.map_or(entry_range, |v| v.range());
+            return fail(outcome, msg, range);
+        }
+    };
+    let kind = given.or(place).unwrap_or(PolicyType::Identity);
     // extra policies
     let mut extras: Vec<(PolicyType, String, Policy)> = Vec::new();
     if let Some(v) = obj.get("extraPolicies").and_then(|m| m.value()) {
@@ -228,7 +290,7 @@ fn run_one(index: usize, item: &Syn<'_>, tests_text: &str, policy: &Policy) -> T
             extras.push((k, name, sub.policy));
         }
     }
-    let mut set = PolicySet::new().with(kind, "policy", policy);
+    let mut set = PolicySet::new().with(kind, "policy", &policy);
     for (k, n, p) in &extras {
         set.push(*k, n.clone(), p);
     }

@@ -17,6 +17,8 @@ pub struct Embedded {
     pub name: String,
     /// Values known only at deploy time, `*` in the policy.
     pub unknowns: usize,
+    /// The policy type of its place in the template, when the place says.
+    pub policy_type: Option<PolicyType>,
 }
 
 /// The policy `fragment` names in the host document `text` (file name `name`, which also gives
@@ -136,5 +138,6 @@ pub fn select(
         policy: parsed.policy,
         name: format!("{name}#{group}"),
         unknowns: doc.map.placeholders.len(),
+        policy_type: doc.site.policy_type,
     }))
 }

@@ -1,11 +1,12 @@
 //! `iam-policy-ls test PATH...`: run sidecar policy tests (`<name>.tests.json` beside
-//! `<name>.json`) and print a pass/fail summary. Exit 0 when all pass, 1 when any fails, 2 on bad
+//! `<name>.json`, or beside a template or Terraform file `<name>.yaml`/`.yml`/`.template`/`.tf`,
+//! whose tests name their policy with `"policy": "<address>"`) and print a pass/fail summary. Exit 0 when all pass, 1 when any fails, 2 on bad
 //! input (unreadable files, syntax errors, malformed test entries, no tests found).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use iam_eval::run_sidecar_tests_checked;
+use iam_eval::{PolicyType, TestOutcome, run_sidecar_tests_checked, run_sidecar_tests_resolved};
 
 use super::simulate::{located, read};
 
@@ -26,20 +27,62 @@ fn file_name(p: &Path) -> &str {
     p.file_name().and_then(|n| n.to_str()).unwrap_or("")
 }
 
-/// The tests file for `path` (itself, or the sidecar beside a policy file).
+/// Extensions of the files a tests file may run against, in the order they are looked for.
+const POLICY_EXTENSIONS: &[&str] = &["json", "yaml", "yml", "template", "tf"];
+
+/// The tests file for `path` (itself, or the sidecar beside a policy, template or Terraform
+/// file).
 fn tests_file_for(path: &Path) -> Option<PathBuf> {
     let name = file_name(path);
     if name.ends_with(TESTS_SUFFIX) {
         return Some(path.to_path_buf());
     }
-    let stem = name.strip_suffix(".json")?;
+    let stem = POLICY_EXTENSIONS
+        .iter()
+        .find_map(|x| name.strip_suffix(&format!(".{x}")))?;
     Some(path.with_file_name(format!("{stem}{TESTS_SUFFIX}")))
 }
 
-/// The policy file a tests file runs against.
+/// The file a tests file runs against: `<name>.json`, else the first of `<name>.yaml`, `.yml`,
+/// `.template` and `.tf` that exists (`<name>.json` when none does, for the error message).
 fn policy_file_for(tests: &Path) -> Option<PathBuf> {
     let stem = file_name(tests).strip_suffix(TESTS_SUFFIX)?;
-    Some(tests.with_file_name(format!("{stem}.json")))
+    let candidate = |x: &str| tests.with_file_name(format!("{stem}.{x}"));
+    Some(
+        POLICY_EXTENSIONS
+            .iter()
+            .map(|x| candidate(x))
+            .find(|p| p.is_file())
+            .unwrap_or_else(|| candidate("json")),
+    )
+}
+
+/// Runs the tests of `tests_text` against the file `policy_path`: a policy file, or a template
+/// or Terraform file whose tests name their policy.
+fn run_against(
+    policy_path: &Path,
+    policy_text: &str,
+    tests_text: &str,
+) -> Result<Vec<TestOutcome>, iam_eval::SidecarError> {
+    let name = policy_path.to_string_lossy();
+    let is_host = iam_hosts::HostKind::from_path(&name, policy_text)
+        .is_some_and(|k| iam_hosts::extract(k, policy_text).is_host);
+    if !is_host {
+        return run_sidecar_tests_checked(policy_text, tests_text);
+    }
+    let resolve = |address: Option<&str>, given: Option<PolicyType>| match iam_hosts::select_policy(
+        &name,
+        policy_text,
+        address,
+        given.unwrap_or(PolicyType::Identity),
+    ) {
+        Ok(Some(e)) => Ok((e.policy, e.policy_type)),
+        Ok(None) => Err(format!("{name} holds no policy document")),
+        Err(e) => Err(format!(
+            "{e}\n(name the policy with \"policy\": \"<address>\" in the test)"
+        )),
+    };
+    run_sidecar_tests_resolved(&resolve, tests_text)
 }
 
 fn find_tests(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
@@ -93,7 +136,7 @@ pub fn run(args: &TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
                 None => {
                     let _ = writeln!(
                         err,
-                        "error: {}: expected a *.json or *{TESTS_SUFFIX} file",
+                        "error: {}: expected a policy (*.json), template (*.yaml, *.yml, *.template), Terraform (*.tf) or *{TESTS_SUFFIX} file",
                         path.display()
                     );
                     bad_input = true;
@@ -115,7 +158,7 @@ pub fn run(args: &TestArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
                 continue;
             }
         };
-        let outcomes = match run_sidecar_tests_checked(&policy_text, &tests_text) {
+        let outcomes = match run_against(&policy_path, &policy_text, &tests_text) {
             Ok(o) => o,
             Err(e) => {
                 let (path, text) = if e.file == "policy" {

@@ -262,3 +262,67 @@ fn simulate_addresses_an_embedded_policy() {
         stderr(&o)
     );
 }
+
+/// `test` runs `<name>.tests.json` against the template `<name>.yaml` beside it; each test names
+/// its policy with `"policy"` (the address `simulate` takes), and gets the type of its place.
+#[test]
+fn policy_tests_address_embedded_policies() {
+    let o = run(&["test", "tests/fixtures/hosts-tests/app.yaml"]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "tests/fixtures/hosts-tests/app.tests.json (against tests/fixtures/hosts-tests/app.yaml)\n\
+         \x20 PASS  the role reads objects (Allow)\n\
+         \x20 PASS  the role's identity policy is picked by type when the resource holds two (ImplicitDeny)\n\
+         \x20 PASS  the trust policy lets Lambda assume the role (Allow)\n\
+         \x20 PASS  the bucket refuses plain HTTP (ExplicitDeny)\n\
+         4 passed, 0 failed\n"
+    );
+
+    // A test without `policy` runs against the template's only policy of its type (identity by
+    // default), as `simulate` picks; a name that matches nothing, and `policy` in the tests of a
+    // plain policy file, are errors on that test (exit 2).
+    let dir = std::env::temp_dir().join(format!("iam-embedded-tests-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    std::fs::copy(
+        root.join("tests/fixtures/hosts-tests/app.yaml"),
+        dir.join("app.yaml"),
+    )
+    .unwrap();
+    let request = r#""request": {"action": "s3:GetObject", "resource": "arn:aws:s3:::app-bucket/k"}, "expect": "Allow""#;
+    std::fs::write(
+        dir.join("app.tests.json"),
+        format!(r#"[{{"name": "unnamed", {request}}}, {{"name": "missing", "policy": "Nope", {request}}}]"#),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("plain.json"),
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("plain.tests.json"),
+        format!(r#"[{{"name": "addressed", "policy": "AppRole", {request}}}]"#),
+    )
+    .unwrap();
+    let o = run(&["test", dir.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{}{err}", stdout(&o));
+    assert!(
+        stdout(&o).contains("PASS  unnamed (Allow)"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(err.contains("#AppRole/Policies/0/PolicyDocument"), "{err}");
+    assert!(
+        err.contains("test `missing`: ") && err.contains("no policy named `Nope`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("test `addressed`: `policy` names a policy inside a template"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
