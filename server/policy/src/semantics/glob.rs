@@ -299,6 +299,18 @@ pub fn partition(globs: &[Glob], budget: usize) -> Result<Vec<String>, Overflow>
     }
     let words: Vec<String> = literals.iter().map(|g| g.text()).collect();
     let wild: Vec<Glob> = globs.iter().filter(|g| !g.is_literal()).cloned().collect();
+    // Usually no class of the wildcard patterns has a literal as its word: then those words
+    // are words of the same classes with the literals excluded, and the exploration need not
+    // walk the literals' trie (thousands of states for a service with hundreds of names).
+    if let Ok(found) = partition_with(&wild, "", Exclude::default(), budget) {
+        let key = |w: &str| -> String { w.chars().map(|c| norm(c, fold)).collect() };
+        let literal: FxHashSet<String> = words.iter().map(|w| key(w)).collect();
+        if !found.iter().any(|w| literal.contains(&key(w))) {
+            let mut out = found;
+            out.extend(words);
+            return Ok(out);
+        }
+    }
     let exclude = Exclude {
         words: &words,
         fold,
