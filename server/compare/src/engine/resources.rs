@@ -93,8 +93,9 @@ fn words_for_lists(lists: &[Vec<usize>], atoms: &[String]) -> Option<Vec<String>
     for l in lists {
         for a in l {
             let p = &atoms[*a];
-            candidates.push(p.replace(['*', '?'], "z"));
+            // Shortest first (the readable witness `arn:aws:s3:::b/` for `arn:aws:s3:::b/*`).
             candidates.push(p.replace('*', "").replace('?', "z"));
+            candidates.push(p.replace(['*', '?'], "z"));
         }
     }
     candidates.push("arn:aws:zz:zz-zz-1:999988887777:zz".to_owned());
