@@ -12,46 +12,79 @@ use iam_policy::semantics::glob::{Exclude, partition_with};
 
 /// Which statements an action satisfies in the action dimension, from the atoms it matches.
 struct Oks {
-    /// Atom -> (statement, constraint) pairs it appears in.
-    uses: Vec<Vec<(usize, usize)>>,
-    /// Per statement: negation of each constraint.
-    negated: Vec<Vec<bool>>,
+    /// Atom -> constraints (numbered across all statements) it appears in.
+    uses: Vec<Vec<usize>>,
+    /// Per constraint: whether it is negated (`NotAction`).
+    negated: Vec<bool>,
+    /// Statement `si`'s constraints are `starts[si]..starts[si + 1]`.
+    starts: Vec<usize>,
 }
 
 impl Oks {
     fn new(c: &Compiled) -> Self {
         let mut uses = vec![Vec::new(); c.action_atoms.len()];
-        let mut negated = Vec::with_capacity(c.stmts.len());
-        for (si, s) in c.stmts.iter().enumerate() {
-            let mut neg = Vec::with_capacity(s.action.len());
-            for (ci, (n, atoms)) in s.action.iter().enumerate() {
-                neg.push(*n);
+        let mut negated = Vec::new();
+        let mut starts = Vec::with_capacity(c.stmts.len() + 1);
+        for s in &c.stmts {
+            starts.push(negated.len());
+            for (n, atoms) in &s.action {
+                let k = negated.len();
+                negated.push(*n);
                 for &a in atoms {
-                    if uses[a].last() != Some(&(si, ci)) {
-                        uses[a].push((si, ci));
+                    if uses[a].last() != Some(&k) {
+                        uses[a].push(k);
                     }
                 }
             }
-            negated.push(neg);
         }
-        Self { uses, negated }
+        starts.push(negated.len());
+        Self {
+            uses,
+            negated,
+            starts,
+        }
     }
 
     /// The statements whose action constraints all hold when exactly `matched` atoms match.
     fn ok(&self, matched: &[usize]) -> Bits {
-        let mut hit: Vec<Vec<bool>> = self.negated.iter().map(|n| vec![false; n.len()]).collect();
+        let mut hit = vec![false; self.negated.len()];
         for &a in matched {
-            for &(si, ci) in &self.uses[a] {
-                hit[si][ci] = true;
+            for &k in &self.uses[a] {
+                hit[k] = true;
             }
         }
-        let mut ok = bits_new(self.negated.len());
-        for (si, neg) in self.negated.iter().enumerate() {
-            if neg.iter().zip(&hit[si]).all(|(n, h)| h != n) {
+        let ns = self.starts.len() - 1;
+        let mut ok = bits_new(ns);
+        for si in 0..ns {
+            if (self.starts[si]..self.starts[si + 1]).all(|k| hit[k] != self.negated[k]) {
                 bit_set(&mut ok, si);
             }
         }
         ok
+    }
+}
+
+/// Atoms to match an action against: patterns without wildcards by their ASCII-lowercased
+/// text (such a pattern matches an action exactly when the two are equal ignoring ASCII case,
+/// as `match_action` compares them byte by byte), the others one by one.
+struct Lookup {
+    literal: FxHashMap<String, Vec<usize>>,
+    wild: Vec<usize>,
+}
+
+impl Lookup {
+    fn new(c: &Compiled, atoms: &[usize]) -> Self {
+        let mut literal: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+        let mut wild = Vec::new();
+        for &a in atoms {
+            let p = &c.action_atoms[a];
+            if p.contains(['*', '?']) || !p.contains(':') {
+                wild.push(a);
+            } else {
+                literal.entry(p.to_ascii_lowercase()).or_default().push(a);
+            }
+        }
+        Self { literal, wild }
     }
 }
 
@@ -91,10 +124,14 @@ pub(super) fn action_regions(c: &Compiled) -> Result<Vec<Region>, String> {
                 .map(|(pp, _)| (g, Glob::pattern(pp, true, Mode::Plain)))
         })
         .collect();
-    let matched = |action: &str, atoms: &[usize]| -> Vec<usize> {
+    let matched = |action: &str, atoms: &Lookup| -> Vec<usize> {
         let mut m = always.clone();
+        if let Some(l) = atoms.literal.get(&action.to_ascii_lowercase()) {
+            m.extend(l.iter().copied());
+        }
         m.extend(
             atoms
+                .wild
                 .iter()
                 .copied()
                 .filter(|&a| match_action(&c.action_atoms[a], action)),
@@ -125,15 +162,16 @@ pub(super) fn action_regions(c: &Compiled) -> Result<Vec<Region>, String> {
                 .filter(|(_, g)| g.matches(prefix))
                 .map(|(a, _)| *a),
         );
+        let lookup = Lookup::new(c, &atoms);
         if let Some(service) = catalog.service(prefix) {
             for a in service.actions() {
                 let full = format!("{}:{}", service.prefix(), a.name());
-                let ok = oks.ok(&matched(&full, &atoms));
+                let ok = oks.ok(&matched(&full, &lookup));
                 reps.push((full, ok, true, false));
             }
         }
         for w in name_reps(prefix, &atoms)? {
-            let ok = oks.ok(&matched(&w, &atoms));
+            let ok = oks.ok(&matched(&w, &lookup));
             reps.push((w, ok, false, false));
         }
     }
@@ -162,12 +200,14 @@ pub(super) fn action_regions(c: &Compiled) -> Result<Vec<Region>, String> {
             .filter(|(_, g)| g.matches(&p))
             .map(|(a, _)| *a)
             .collect();
+        let lookup = Lookup::new(c, &atoms);
         for w in name_reps(&p, &atoms)? {
-            let ok = oks.ok(&matched(&w, &atoms));
+            let ok = oks.ok(&matched(&w, &lookup));
             reps.push((w, ok, false, true));
         }
     }
     if !global_prefix.is_empty() {
+        let all_globals = Lookup::new(c, &all_globals);
         // Catalog actions of unnamed services as readable members.
         for service in catalog.services() {
             if literal.contains(service.prefix().to_ascii_lowercase().as_str()) {

@@ -5,4 +5,5 @@
 
 mod cases;
 mod domains;
+mod managed;
 mod property;

@@ -209,6 +209,23 @@ impl Glob {
         }
     }
 
+    /// Calls `f` with the character of every literal position live in `set` (folded ones in
+    /// lower case).
+    fn named(&self, set: &[u64], mut f: impl FnMut(char)) {
+        let seps = self.mode.seps();
+        for (w, word) in set.iter().enumerate() {
+            let mut bits = *word;
+            while bits != 0 {
+                let b = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                let pos = (w * 64 + b) / (seps + 1);
+                if let Some(Sym::Lit(c) | Sym::Fold(c)) = self.syms.get(pos) {
+                    f(*c);
+                }
+            }
+        }
+    }
+
     fn accepts(&self, set: &[u64]) -> bool {
         let n = self.syms.len();
         (0..=self.mode.seps()).any(|j| {
@@ -299,6 +316,18 @@ pub fn partition(globs: &[Glob], budget: usize) -> Result<Vec<String>, Overflow>
     }
     let words: Vec<String> = literals.iter().map(|g| g.text()).collect();
     let wild: Vec<Glob> = globs.iter().filter(|g| !g.is_literal()).cloned().collect();
+    // Usually no class of the wildcard patterns has a literal as its word: then those words
+    // are words of the same classes with the literals excluded, and the exploration need not
+    // walk the literals' trie (thousands of states for a service with hundreds of names).
+    if let Ok(found) = partition_with(&wild, "", Exclude::default(), budget) {
+        let key = |w: &str| -> String { w.chars().map(|c| norm(c, fold)).collect() };
+        let literal: FxHashSet<String> = words.iter().map(|w| key(w)).collect();
+        if !found.iter().any(|w| literal.contains(&key(w))) {
+            let mut out = found;
+            out.extend(words);
+            return Ok(out);
+        }
+    }
     let exclude = Exclude {
         words: &words,
         fold,
@@ -451,7 +480,34 @@ pub fn partition_partial(
                 Some(_) => {}
             }
         }
-        for &c in &alphabet {
+        // Without excluded words, a character that no live position names behaves as the
+        // fresh one (the product state it leads to is the same), so only the named ones, `:`
+        // and the fresh character are tried.
+        let relevant = if exclude.words.is_empty() {
+            let mut named = vec![false; alphabet.len()];
+            for (i, g) in globs.iter().enumerate() {
+                g.named(&state[offsets[i]..offsets[i + 1]], |c| {
+                    for c in [c, c.to_ascii_uppercase()] {
+                        if let Ok(k) = alphabet[..alphabet.len() - 1].binary_search(&c) {
+                            named[k] = true;
+                        }
+                    }
+                });
+            }
+            if let Ok(k) = alphabet[..alphabet.len() - 1].binary_search(&':') {
+                named[k] = true;
+            }
+            if let Some(last) = named.last_mut() {
+                *last = true;
+            }
+            Some(named)
+        } else {
+            None
+        };
+        for (ci, &c) in alphabet.iter().enumerate() {
+            if relevant.as_ref().is_some_and(|r| !r[ci]) {
+                continue;
+            }
             let next_node = advance(&node, c);
             if exclude.prefixes && excluded(&next_node) {
                 continue;
