@@ -260,9 +260,8 @@ fn compile(query: &Query<'_>) -> Compiled {
                 if v2012 && l.items.iter().any(|p| may_contain_variables(&p.value)) {
                     let texts: Vec<&str> = l.items.iter().map(|p| p.value.as_str()).collect();
                     let desc = format!("{name} {texts:?} uses policy variables");
-                    // A negated opaque part is still a free boolean: the statement holds when
-                    // it is true.
-                    let _ = negated;
+                    // A `NotResource` with variables is an opaque part like a `Resource` one:
+                    // a free boolean, the statement holds when it is true.
                     let id = *opaque_index.entry(desc.clone()).or_insert_with(|| {
                         c.opaque.push(desc);
                         c.opaque.len() - 1
