@@ -1,7 +1,8 @@
 //! `iam-policy-ls test PATH...`: run sidecar policy tests (`<name>.tests.json` beside
 //! `<name>.json`, or beside a template or Terraform file `<name>.yaml`/`.yml`/`.template`/`.tf`,
-//! whose tests name their policy with `"policy": "<address>"`) and print a pass/fail summary. Exit 0 when all pass, 1 when any fails, 2 on bad
-//! input (unreadable files, syntax errors, malformed test entries, no tests found).
+//! whose tests name their policy with `"policy": "<address>"`) and print a pass/fail summary.
+//! Exit 0 when all pass, 1 when any fails, 2 on bad input (unreadable files, syntax errors,
+//! malformed test entries, no tests found).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -12,8 +13,8 @@ use super::simulate::{located, read};
 
 #[derive(Clone, Debug, Default, clap::Args)]
 pub struct TestArgs {
-    /// Tests files (`*.tests.json`), policy files with a sidecar beside them, or directories
-    /// (searched recursively for `*.tests.json`).
+    /// Tests files (`*.tests.json`), policy, template or Terraform files with a sidecar beside
+    /// them, or directories (searched recursively for `*.tests.json`).
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     /// Print the full explanation for passing tests too.
