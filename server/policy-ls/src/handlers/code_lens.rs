@@ -76,38 +76,35 @@ impl GitLenses {
     }
 
     fn store_host(&self, uri: Uri, generation: u64, lenses: Vec<(String, GitLens)>) -> bool {
-        let mut stored = false;
-        self.hosts
-            .entry(uri)
-            .and_modify(|e| {
-                if e.0 <= generation {
-                    *e = (generation, lenses.clone());
-                    stored = true;
-                }
-            })
-            .or_insert_with(|| {
-                stored = true;
-                (generation, lenses.clone())
-            });
-        stored
+        store_newer(&self.hosts, uri, generation, lenses)
     }
 
     fn store(&self, uri: Uri, generation: u64, lens: Option<GitLens>) -> bool {
-        let mut stored = false;
-        self.entries
-            .entry(uri)
-            .and_modify(|e| {
-                if e.0 <= generation {
-                    *e = (generation, lens.clone());
-                    stored = true;
-                }
-            })
-            .or_insert_with(|| {
-                stored = true;
-                (generation, lens.clone())
-            });
-        stored
+        store_newer(&self.entries, uri, generation, lens)
     }
+}
+
+/// Stores `value` for `uri` unless a newer generation is already there (an older result never
+/// replaces a newer one); whether it was stored.
+fn store_newer<V: Clone>(
+    map: &DashMap<Uri, (u64, V)>,
+    uri: Uri,
+    generation: u64,
+    value: V,
+) -> bool {
+    let mut stored = false;
+    map.entry(uri)
+        .and_modify(|e| {
+            if e.0 <= generation {
+                *e = (generation, value.clone());
+                stored = true;
+            }
+        })
+        .or_insert_with(|| {
+            stored = true;
+            (generation, value.clone())
+        });
+    stored
 }
 
 /// Starts the comparison of the saved file behind `uri` with `base` (`None`: the setting is
