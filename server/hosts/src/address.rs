@@ -35,20 +35,31 @@ pub fn select(
 ) -> Result<Option<Embedded>, String> {
     let kind = HostKind::from_path(name, text);
     let ex = kind.map(|k| crate::extract(k, text));
-    let docs = match ex {
-        Some(ex) if ex.is_host => ex.docs,
-        _ => {
-            return match fragment {
-                None => Ok(None),
-                Some(f) => Err(format!(
-                    "{name}: `#{f}` names a policy inside a CloudFormation/SAM template or a Terraform file, and this file is neither"
-                )),
-            };
-        }
-    };
+    match ex {
+        Some(ex) if ex.is_host => select_in(name, &ex.docs, fragment, wanted).map(Some),
+        _ => match fragment {
+            None => Ok(None),
+            Some(f) => Err(format!(
+                "{name}: `#{f}` names a policy inside a CloudFormation/SAM template or a Terraform file, and this file is neither"
+            )),
+        },
+    }
+}
+
+/// [`select`] among the virtual documents of a host already extracted (`name` is the file's
+/// name in messages): for callers that select several times in one document.
+///
+/// # Errors
+/// As [`select`].
+pub fn select_in(
+    name: &str,
+    docs: &[VirtualDoc],
+    fragment: Option<&str>,
+    wanted: PolicyType,
+) -> Result<Embedded, String> {
     // Policies by name, each with its `Fn::If` alternatives.
     let mut groups: Vec<(String, Vec<&VirtualDoc>)> = Vec::new();
-    for d in &docs {
+    for d in docs {
         let n = d.name();
         match groups.iter_mut().find(|(g, _)| *g == n) {
             Some((_, v)) => v.push(d),
@@ -134,10 +145,10 @@ pub fn select(
             e.message
         ));
     }
-    Ok(Some(Embedded {
+    Ok(Embedded {
         policy: parsed.policy,
         name: format!("{name}#{group}"),
         unknowns: doc.map.placeholders.len(),
         policy_type: doc.site.policy_type,
-    }))
+    })
 }

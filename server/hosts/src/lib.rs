@@ -18,7 +18,7 @@ use iam_syntax::TextRange;
 use iam_validate::config::{Config, Suppression};
 use iam_validate::{Analysis, Diagnostic, Fix, Options, PolicyType, TextEdit};
 
-pub use address::{Embedded, select as select_policy};
+pub use address::{Embedded, select as select_policy, select_in as select_policy_in};
 pub use file::{FileCheck, check_file, is_host_path};
 pub use value::{Placeholder, Segment, SourceMap, Val};
 

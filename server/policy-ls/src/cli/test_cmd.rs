@@ -66,22 +66,19 @@ fn run_against(
     tests_text: &str,
 ) -> Result<Vec<TestOutcome>, iam_eval::SidecarError> {
     let name = policy_path.to_string_lossy();
-    let is_host = iam_hosts::HostKind::from_path(&name, policy_text)
-        .is_some_and(|k| iam_hosts::extract(k, policy_text).is_host);
-    if !is_host {
-        return run_sidecar_tests_checked(policy_text, tests_text);
-    }
-    let resolve = |address: Option<&str>, given: Option<PolicyType>| match iam_hosts::select_policy(
-        &name,
-        policy_text,
-        address,
-        given.unwrap_or(PolicyType::Identity),
-    ) {
-        Ok(Some(e)) => Ok((e.policy, e.policy_type)),
-        Ok(None) => Err(format!("{name} holds no policy document")),
-        Err(e) => Err(format!(
-            "{e}\n(name the policy with \"policy\": \"<address>\" in the test)"
-        )),
+    // The host is extracted once; each test then selects its policy among the documents.
+    let docs = match iam_hosts::HostKind::from_path(&name, policy_text)
+        .map(|k| iam_hosts::extract(k, policy_text))
+    {
+        Some(ex) if ex.is_host => ex.docs,
+        _ => return run_sidecar_tests_checked(policy_text, tests_text),
+    };
+    let resolve = |address: Option<&str>, given: Option<PolicyType>| {
+        iam_hosts::select_policy_in(&name, &docs, address, given.unwrap_or(PolicyType::Identity))
+            .map(|e| (e.policy, e.policy_type))
+            .map_err(|e| {
+                format!("{e}\n(name the policy with \"policy\": \"<address>\" in the test)")
+            })
     };
     run_sidecar_tests_resolved(&resolve, tests_text)
 }
