@@ -16,7 +16,9 @@ mod locate;
 pub mod navigation;
 
 pub use code_actions::{CodeAction, CodeActionKind, code_actions};
-pub use completion::{CompletionItem, CompletionKind, CompletionList, POPULAR_SERVICES, complete};
+pub use completion::{
+    CompletionItem, CompletionKind, CompletionList, Docs, POPULAR_SERVICES, complete, complete_with,
+};
 pub use format::{FormatOptions, format, format_range};
 pub use hover::{Hover, hover};
 pub use inlay_hints::{InlayHint, InlayHintConfig, inlay_hints};

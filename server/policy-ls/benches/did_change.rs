@@ -5,6 +5,11 @@
 //! managed-policy size limit), a 100 KB and a 1 MB document, so the growth with size shows.
 //! Budgets (docs/performance.md): 6 KB p50 < 1 ms end to end; 1 MB < 30 ms.
 //!
+//! A second group measures what the server does for a completion request on the same 6 KB
+//! policy, up to the JSON of the answer: the largest answers (every action of a service after
+//! `"s3:`, every condition key after `"Condition": {`) make the tail of the end-to-end
+//! completion latency (`cargo xtask bench-lsp --latency`).
+//!
 //! Run: `cargo bench -p iam-policy-ls --bench did_change`
 
 #![allow(clippy::unwrap_used, clippy::missing_panics_doc)]
@@ -156,5 +161,67 @@ fn insert(at: Position, text: &str) -> TextDocumentContentChangeEvent {
     }
 }
 
-criterion_group!(benches, bench);
+/// Completion on the 6 KB policy, the handler and the answer's JSON as the server writes it.
+fn completion(c: &mut Criterion) {
+    let settings = Arc::new(Settings::default());
+    let mut group = c.benchmark_group("completion");
+    group.warm_up_time(Duration::from_secs(1));
+    group.measurement_time(Duration::from_secs(3));
+    for (name, last, after) in [
+        (
+            "all s3 actions",
+            "    {\n      \"Effect\": \"Allow\",\n      \"Action\": [\"s3:\"],\n      \"Resource\": \"*\"\n    }",
+            "[\"s3:",
+        ),
+        (
+            "condition operators",
+            "    {\n      \"Effect\": \"Allow\",\n      \"Action\": \"s3:GetObject\",\n      \"Resource\": \"*\",\n      \"Condition\": {\"\"}\n    }",
+            "\"Condition\": {\"",
+        ),
+    ] {
+        let text = synthetic::policy_of_size(6_000, &[last]);
+        let at = text.rfind(after).unwrap() + after.len();
+        let line = u32::try_from(text[..at].matches('\n').count()).unwrap();
+        let col = u32::try_from(at - text[..at].rfind('\n').map_or(0, |i| i + 1)).unwrap();
+        let mut doc = Document::new(&text, 1, "json".to_owned());
+        did_change(&mut doc, insert(Position::new(0, 0), ""), &settings);
+        let snapshot = iam_policy_ls::handlers::Snapshot {
+            uri: "file:///bench/policy.json".parse().unwrap(),
+            version: doc.version,
+            rope: doc.rope.clone(),
+            analysis: doc.analysis.clone().unwrap(),
+            encoding: PositionEncoding::Utf16,
+            settings: settings.clone(),
+        };
+        let params = || lsp::CompletionParams {
+            text_document_position: lsp::TextDocumentPositionParams {
+                text_document: lsp::TextDocumentIdentifier {
+                    uri: snapshot.uri.clone(),
+                },
+                position: Position::new(line, col),
+            },
+            work_done_progress_params: lsp::WorkDoneProgressParams::default(),
+            partial_result_params: lsp::PartialResultParams::default(),
+            context: None,
+        };
+        let answer = iam_policy_ls::handlers::completion::completion(&snapshot, params());
+        let items = match &answer {
+            Some(lsp::CompletionResponse::List(l)) => l.items.len(),
+            _ => 0,
+        };
+        assert!(items > 100, "{name}: {items} items");
+        group.bench_function(BenchmarkId::new("answer", name), |b| {
+            b.iter(|| {
+                let answer = iam_policy_ls::handlers::completion::completion(&snapshot, params());
+                // As tower-lsp-server: the result becomes a JSON value, the message a string.
+                let value = serde_json::to_value(answer).unwrap();
+                let message = serde_json::json!({"jsonrpc": "2.0", "id": 1, "result": value});
+                black_box(serde_json::to_vec(&message).unwrap())
+            });
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench, completion);
 criterion_main!(benches);

@@ -11,13 +11,16 @@
 //!   [`CheckContext`], and their findings are reused only when it is unchanged;
 //! - findings (or fixes) reaching outside the statement are never kept;
 //! - the checks that relate statements to each other (duplicate `Sid`s and statements,
-//!   privilege-escalation combinations, shadowed statements, size) run on every analysis.
+//!   privilege-escalation combinations, shadowed statements, size) run on every analysis; the
+//!   costly one, H001's containment of one statement in another, keeps what it prepared per
+//!   statement text and decided per pair of statements ([`subsumption::Memo`]), and replays it.
 
 use iam_policy::StatementSource;
 use std::sync::Arc;
 
 use iam_syntax::TextRange;
 
+use crate::checks::subsumption;
 use crate::config::Config;
 use iam_policy::diagnostic::Diagnostic;
 use iam_policy::model::{
@@ -34,12 +37,19 @@ pub(crate) struct StatementCache {
     /// What the per-statement checks read besides the statement.
     context: Option<CheckContext>,
     entries: FxHashMap<Key, Entry>,
+    /// What H001 keeps (it reads only statement texts: kept whatever the context).
+    subsumption: subsumption::Memo,
 }
 
 impl StatementCache {
     /// Number of statements kept for reuse.
     pub(crate) fn len(&self) -> usize {
         self.entries.len()
+    }
+
+    /// Number of statement pairs H001 compared anew (not replayed).
+    pub(crate) fn pairs_compared(&self) -> usize {
+        self.subsumption.decided()
     }
 }
 
@@ -82,6 +92,7 @@ pub(crate) struct Reuse<'a> {
     indents: Indents,
     /// One per lowered statement, by index.
     slots: Vec<Slot>,
+    subsumption: subsumption::Memo,
 }
 
 struct Slot {
@@ -155,7 +166,18 @@ impl<'a> Reuse<'a> {
             previous: previous.filter(|p| p.cache.lenient == lenient),
             indents: Indents::default(),
             slots: Vec::new(),
+            subsumption: subsumption::Memo::default(),
         }
+    }
+
+    /// What H001 kept from the last analysis.
+    pub(crate) fn subsumption(&self) -> Option<&'a subsumption::Memo> {
+        self.previous.map(|p| &p.cache.subsumption)
+    }
+
+    /// What H001 keeps from this analysis.
+    pub(crate) fn keep_subsumption(&mut self, memo: subsumption::Memo) {
+        self.subsumption = memo;
     }
 
     /// The per-statement findings of statement `index`: from the last analysis when the
@@ -208,6 +230,7 @@ impl<'a> Reuse<'a> {
             lenient,
             context,
             entries,
+            subsumption: self.subsumption,
         }
     }
 }

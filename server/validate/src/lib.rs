@@ -55,6 +55,13 @@ impl Analysis {
     pub fn reusable_statements(&self) -> usize {
         self.statement_cache.len()
     }
+
+    /// Number of pairs of statements whose containment (H001) this analysis decided anew: the
+    /// others were replayed from the last analysis of the document.
+    #[must_use]
+    pub fn pairs_compared(&self) -> usize {
+        self.statement_cache.pairs_compared()
+    }
 }
 
 /// Parses, lowers and validates `text`. Never fails and never panics.

@@ -62,19 +62,23 @@ impl<'a> Cx<'a> {
             if !keep(pat_name) && !pat.eq_ignore_ascii_case(&typed_star) {
                 continue;
             }
-            let list: Vec<String> = cat
-                .expand(&pat)
-                .iter()
-                .take(10)
-                .map(|a| format!("- `{}`", a.name()))
-                .collect();
-            let doc = format!(
-                "`{pat}` matches **{n}** action{} of {}:\n\n{}{}",
-                plural(n),
-                service.name(),
-                list.join("\n"),
-                if n > 10 { "\n- ..." } else { "" }
-            );
+            let doc = if self.wants_doc(&pat) {
+                let list: Vec<String> = cat
+                    .expand(&pat)
+                    .iter()
+                    .take(10)
+                    .map(|a| format!("- `{}`", a.name()))
+                    .collect();
+                format!(
+                    "`{pat}` matches **{n}** action{} of {}:\n\n{}{}",
+                    plural(n),
+                    service.name(),
+                    list.join("\n"),
+                    if n > 10 { "\n- ..." } else { "" }
+                )
+            } else {
+                String::new()
+            };
             self.push_value(
                 &pat,
                 CompletionKind::Wildcard,
@@ -213,7 +217,11 @@ impl<'a> Cx<'a> {
             &full,
             CompletionKind::Action,
             Some(format!("{} — {}", a.access_level(), a.service().name())),
-            cached_action_doc(a),
+            if self.wants_doc(&full) {
+                cached_action_doc(a)
+            } else {
+                String::new()
+            },
             Insert::Str(full.clone()),
             sort.to_owned(),
             false,

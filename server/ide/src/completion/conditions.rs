@@ -46,7 +46,11 @@ impl<'a> Cx<'a> {
                         continue;
                     }
                     let name = format!("{q}{}{suffix}", op.name());
-                    let doc = cached_operator_doc(&name);
+                    let doc = if self.wants_doc(&name) {
+                        cached_operator_doc(&name)
+                    } else {
+                        String::new()
+                    };
                     let snippet = format!("\"{name}\": {{{nl}\t\"$1\": \"$2\"{nl}}}");
                     let new_text = if self.has_colon() {
                         format!("\"{name}\"")
@@ -122,29 +126,34 @@ impl<'a> Cx<'a> {
                 u8::from(!fits),
                 u8::from(is_aws && group == 0)
             );
-            let mut doc = format!(
-                "**{}** ({}, {})\n\n{}",
-                def.name(),
-                ty,
-                if def.is_multivalued() {
-                    "multivalued: use `ForAnyValue:`/`ForAllValues:`"
-                } else {
-                    "single-valued"
-                },
-                def.description()
-            );
-            if !supporters.is_empty() {
-                doc.push_str(&format!(
-                    "\n\nSupported by this statement's {}",
-                    supporters
-                        .iter()
-                        .map(|a| format!("`{a}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ));
-            } else if group == 1 {
-                doc.push_str("\n\nGlobal key: available in every request where it applies.");
-            }
+            let doc = if self.wants_doc(def.name()) {
+                let mut doc = format!(
+                    "**{}** ({}, {})\n\n{}",
+                    def.name(),
+                    ty,
+                    if def.is_multivalued() {
+                        "multivalued: use `ForAnyValue:`/`ForAllValues:`"
+                    } else {
+                        "single-valued"
+                    },
+                    def.description()
+                );
+                if !supporters.is_empty() {
+                    doc.push_str(&format!(
+                        "\n\nSupported by this statement's {}",
+                        supporters
+                            .iter()
+                            .map(|a| format!("`{a}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
+                } else if group == 1 {
+                    doc.push_str("\n\nGlobal key: available in every request where it applies.");
+                }
+                doc
+            } else {
+                String::new()
+            };
             let key_snippet = template_snippet(def.name());
             let value = if ty.is_array() { "[\"$0\"]" } else { "\"$0\"" };
             let (new_text, retrigger) = if self.has_colon() {

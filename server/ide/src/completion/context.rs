@@ -116,7 +116,11 @@ impl<'a> Cx<'a> {
             label: label.to_owned(),
             kind,
             detail,
-            documentation,
+            documentation: if self.wants_doc(label) {
+                documentation
+            } else {
+                String::new()
+            },
             edit: TextEdit { range, new_text },
             additional_edits: additional
                 .map(|at| TextEdit {
@@ -191,7 +195,11 @@ impl<'a> Cx<'a> {
             label: label.to_owned(),
             kind,
             detail,
-            documentation,
+            documentation: if self.wants_doc(label) {
+                documentation
+            } else {
+                String::new()
+            },
             edit: TextEdit { range, new_text },
             additional_edits: before
                 .map(|at| TextEdit {

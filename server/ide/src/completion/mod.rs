@@ -76,9 +76,28 @@ pub struct CompletionList {
     pub is_incomplete: bool,
 }
 
-/// Completion at `offset`.
+/// Which items get their documentation. Documentation is the costly part of a long list,
+/// which an editor gets without it and documents item by item (`completionItem/resolve`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Docs<'a> {
+    /// Every item.
+    All,
+    /// The first `n` items; the others have none.
+    First(usize),
+    /// Only the item with this label.
+    Of(&'a str),
+}
+
+/// Completion at `offset`, every item documented.
 #[must_use]
 pub fn complete(analysis: &Analysis, offset: u32) -> CompletionList {
+    complete_with(analysis, offset, Docs::All)
+}
+
+/// Completion at `offset`, documenting the items `docs` names (the others have an empty
+/// `documentation`; everything else is as [`complete`] gives it).
+#[must_use]
+pub fn complete_with(analysis: &Analysis, offset: u32, docs: Docs<'_>) -> CompletionList {
     let text = analysis.parse.text();
     let offset = clamp(text, offset);
     let loc = locate(&analysis.parse, offset);
@@ -88,6 +107,7 @@ pub fn complete(analysis: &Analysis, offset: u32) -> CompletionList {
         stmt: statement_at(&analysis.policy, offset),
         loc,
         out: CompletionList::default(),
+        docs,
     };
     cx.run()
 }
@@ -98,6 +118,7 @@ struct Cx<'a> {
     stmt: Option<&'a Statement>,
     loc: Located<'a>,
     out: CompletionList,
+    docs: Docs<'a>,
 }
 
 /// How an item's text is inserted.
@@ -111,6 +132,15 @@ enum Insert {
 }
 
 impl<'a> Cx<'a> {
+    /// Whether the item about to be added with `label` gets its documentation ([`Docs`]).
+    fn wants_doc(&self, label: &str) -> bool {
+        match self.docs {
+            Docs::All => true,
+            Docs::First(n) => self.out.items.len() < n,
+            Docs::Of(l) => l == label,
+        }
+    }
+
     fn run(mut self) -> CompletionList {
         if self.loc.on_other_value {
             return self.out;

@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 use crate::support::{analysed, apply, fixture};
-use iam_ide::{CompletionItem, CompletionKind, CompletionList, complete};
+use iam_ide::{CompletionItem, CompletionKind, CompletionList, Docs, complete, complete_with};
 
 fn comp(s: &str) -> (String, CompletionList) {
     let (a, at) = analysed(s);
@@ -634,6 +634,49 @@ fn crlf_and_non_ascii() {
     let s = "{\"Statement\": [{\"Sid\": \"é\", \"Effect\": \"Allow\", \"Action\": \"ecs:RunTask\", \"Resource\": \"*\", \"Condition\": {\"StringEquals\": {\"aws:RequestedRegion\": \"$0\"}}}]}";
     let (_, l) = comp(s);
     assert!(labels(&l).contains(&"eu-central-1"));
+}
+
+/// Documenting only some items changes nothing else: at every offset of documents with every
+/// kind of list (actions, wildcards, operators, condition keys, values, keys), `First(n)`
+/// documents exactly the first `n` items and `Of(label)` exactly that item, as `complete` does.
+#[test]
+fn partial_documentation_changes_nothing_else() {
+    let docs = [
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["s3:", "ecs:Ru"], "Resource": "*", "Condition": {"": {}, "StringEquals": {"": "x", "aws:RequestedRegion": ""}}}]}"#,
+        r#"{"Statement": {"Effect": "Allow", "Principal": {"AWS": ""}, "NotAction": "iam:", "Resource": "arn:aws:s3:::"}}"#,
+    ];
+    let mut documented = 0;
+    for d in docs {
+        let (a, _) = analysed(&format!("{d}$0"));
+        for o in 0..=d.len() as u32 {
+            let all = complete(&a, o);
+            let no_docs = |l: &CompletionList| {
+                let mut l = l.clone();
+                l.items.iter_mut().for_each(|i| i.documentation.clear());
+                l
+            };
+            let first = complete_with(&a, o, Docs::First(3));
+            assert_eq!(no_docs(&first), no_docs(&all), "offset {o} of {d}");
+            for (k, (f, i)) in first.items.iter().zip(&all.items).enumerate() {
+                let expected = if k < 3 { i.documentation.as_str() } else { "" };
+                assert_eq!(f.documentation, expected, "offset {o}, item {}", i.label);
+            }
+            if let Some(last) = all.items.last() {
+                let one = complete_with(&a, o, Docs::Of(&last.label));
+                assert_eq!(no_docs(&one), no_docs(&all));
+                for (f, i) in one.items.iter().zip(&all.items) {
+                    let expected = if i.label == last.label {
+                        i.documentation.as_str()
+                    } else {
+                        ""
+                    };
+                    assert_eq!(f.documentation, expected);
+                }
+                documented += usize::from(!last.documentation.is_empty());
+            }
+        }
+    }
+    assert!(documented > 20, "{documented}");
 }
 
 #[test]

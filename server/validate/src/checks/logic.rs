@@ -4,6 +4,7 @@
 
 use iam_catalog::catalog;
 
+use super::subsumption::Memo;
 use super::{Context, ResolvedActions, pattern_covers, statement_name, statement_open};
 use iam_policy::diagnostic::{Diagnostic, rules};
 use iam_policy::model::{Effect, PrincipalValue, Statement, StringList};
@@ -21,10 +22,17 @@ pub(super) fn check_statement(
 }
 
 /// The checks that compare statements with each other.
-pub(super) fn check_policy(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+/// `previous`: what H001 kept from the last analysis of the document; returns what it keeps
+/// from this one.
+pub(super) fn check_policy(
+    cx: &Context<'_>,
+    previous: Option<&Memo>,
+    out: &mut Vec<Diagnostic>,
+) -> Memo {
     let reported = duplicates(cx, out);
-    super::subsumption::check(cx, &reported, out);
+    let memo = super::subsumption::check(cx, &reported, previous, out);
     shadowed(cx, out);
+    memo
 }
 
 fn example(action: &str, resource: &str, context: &str) -> String {

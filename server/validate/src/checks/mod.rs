@@ -22,7 +22,7 @@ mod principals;
 mod resource_kind;
 pub(crate) mod resources;
 mod security;
-mod subsumption;
+pub(crate) mod subsumption;
 mod types;
 
 pub use actions::newer_action_note;
@@ -54,7 +54,8 @@ pub(crate) fn validate(
 ) -> CheckContext {
     grammar::check_policy(cx, out);
     security::check_policy(cx, out);
-    logic::check_policy(cx, out);
+    let memo = logic::check_policy(cx, reuse.subsumption(), out);
+    reuse.keep_subsumption(memo);
     resource_kind::check_policy(cx, out);
     let context = CheckContext {
         policy_type: cx.policy_type,

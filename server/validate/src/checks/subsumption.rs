@@ -17,7 +17,8 @@ use iam_policy::model::{Effect, Statement, StringList};
 use iam_policy::semantics::domains::{self, Atom, action_words_within, resource_words};
 use iam_policy::semantics::operator::ParsedOperator;
 use iam_policy::semantics::wildcard::{Raw, match_action, match_resource};
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::sync::Arc;
 
 use super::{Context, inclusion, statement_name, statement_open};
 
@@ -52,7 +53,8 @@ fn contained(reps: &[String], a: impl Fn(&str) -> bool, b: impl Fn(&str) -> bool
 
 /// What the quick necessary conditions of [`Filters::covered`] need of a statement, computed
 /// once per statement.
-struct Filters<'s> {
+#[derive(Debug)]
+struct Filters {
     /// `NotAction`/`NotResource` present (the prefix and head tests do not apply).
     not_action: bool,
     not_resource: bool,
@@ -60,12 +62,12 @@ struct Filters<'s> {
     any_action: bool,
     /// Literal service prefixes of `Action` (lowercase), and the wildcard ones.
     prefixes: FxHashSet<String>,
-    wild_prefixes: Vec<&'s str>,
+    wild_prefixes: Vec<String>,
     /// Per `Action` pattern: its literal service prefix (lowercase), `None` for a wildcard
     /// prefix or no colon.
     own_prefixes: Vec<Option<String>>,
     /// Literal heads of `Resource` (`arn:aws:s3:`), and whether every pattern has one.
-    heads: FxHashSet<&'s str>,
+    heads: FxHashSet<String>,
     all_headed: bool,
     /// Condition keys tested (lowercase).
     keys: FxHashSet<String>,
@@ -73,8 +75,8 @@ struct Filters<'s> {
     principal: (String, String),
 }
 
-impl<'s> Filters<'s> {
-    fn new(text: &str, s: &'s Statement) -> Self {
+impl Filters {
+    fn new(text: &str, s: &Statement) -> Self {
         let mut f = Self {
             not_action: s.not_action.is_some(),
             not_resource: s.not_resource.is_some(),
@@ -100,7 +102,7 @@ impl<'s> Filters<'s> {
             f.any_action |= p == "*";
             match p.split_once(':') {
                 Some((pp, _)) if pp.contains(['*', '?']) => {
-                    f.wild_prefixes.push(pp);
+                    f.wild_prefixes.push(pp.to_owned());
                     f.own_prefixes.push(None);
                 }
                 Some((pp, _)) => {
@@ -114,7 +116,7 @@ impl<'s> Filters<'s> {
         for p in items(s.resource.as_ref()) {
             match domains::literal_head(p) {
                 Some(h) => {
-                    f.heads.insert(h);
+                    f.heads.insert(h.to_owned());
                 }
                 None => f.all_headed = false,
             }
@@ -155,7 +157,7 @@ impl<'s> Filters<'s> {
 }
 
 /// Condition atoms by key (lowercase), or `None` when one cannot be decided.
-fn atoms(st: &Statement) -> Option<Vec<(String, ParsedOperator, Vec<String>)>> {
+fn atoms(st: &Statement) -> Option<Atoms> {
     let mut out = Vec::new();
     for ob in st.condition.iter().flat_map(|c| &c.operators) {
         let op = ParsedOperator::parse_ignore_case(&ob.operator.value).ok()?;
@@ -176,9 +178,12 @@ fn to_atoms(x: &[(ParsedOperator, Vec<String>)]) -> Vec<Atom<'_>> {
         .collect()
 }
 
-fn conditions_contained(a: &Statement, b: &Statement) -> Option<bool> {
-    let (ca, cb) = (atoms(a)?, atoms(b)?);
-    let mut keys: Vec<&str> = ca.iter().chain(&cb).map(|(k, _, _)| k.as_str()).collect();
+/// Condition atoms of a statement, by key (lowercase).
+type Atoms = Vec<(String, ParsedOperator, Vec<String>)>;
+
+fn conditions_contained(ca: Option<&Atoms>, cb: Option<&Atoms>) -> Option<bool> {
+    let (ca, cb) = (ca?, cb?);
+    let mut keys: Vec<&str> = ca.iter().chain(cb).map(|(k, _, _)| k.as_str()).collect();
     keys.sort_unstable();
     keys.dedup();
     for key in keys {
@@ -189,7 +194,7 @@ fn conditions_contained(a: &Statement, b: &Statement) -> Option<bool> {
                     .map(|(_, op, v)| (*op, v.clone()))
                     .collect()
             };
-        let (xa, xb) = (of(&ca), of(&cb));
+        let (xa, xb) = (of(ca), of(cb));
         let (aa, ab) = (to_atoms(&xa), to_atoms(&xb));
         let all: Vec<Atom<'_>> = aa.iter().chain(&ab).copied().collect();
         let mut incomplete = Vec::new();
@@ -232,48 +237,71 @@ fn raw(text: &str, r: Option<iam_syntax::TextRange>) -> String {
 /// One `Action`/`Resource` element pair of a statement, ready for many membership tests:
 /// literal patterns in a set (a literal pattern matches exactly its own text, ignoring case for
 /// actions), the others in a list.
-struct Part<'s> {
+#[derive(Debug)]
+struct Part {
     /// Whether the element is the negated one (`NotAction`, `NotResource`).
     negated: bool,
     literal: FxHashSet<String>,
-    wild: Vec<&'s str>,
+    wild: Vec<String>,
     /// All patterns of the element, as written.
-    patterns: Vec<&'s str>,
+    patterns: Vec<String>,
     actions: bool,
+    /// Values the patterns match ([`inclusion::instances`]) and one that no pattern names,
+    /// lowercased for actions, each with whether the element lets it through: computed once
+    /// per statement, they are tested against every other statement.
+    samples: Vec<(String, bool)>,
 }
 
-impl<'s> Part<'s> {
-    fn new(pos: Option<&'s StringList>, neg: Option<&'s StringList>, actions: bool) -> Self {
+impl Part {
+    fn new(pos: Option<&StringList>, neg: Option<&StringList>, actions: bool) -> Self {
         let negated = pos.is_none() && neg.is_some();
-        let patterns: Vec<&str> = items(pos.or(neg)).collect();
+        let patterns: Vec<String> = items(pos.or(neg)).map(str::to_owned).collect();
         let mut literal = FxHashSet::default();
         let mut wild = Vec::new();
         for p in &patterns {
             if p.contains(['*', '?']) {
-                wild.push(*p);
+                wild.push(p.clone());
             } else if actions {
                 // Without a colon, a pattern other than `*` matches no action.
                 if p.contains(':') {
                     literal.insert(p.to_ascii_lowercase());
                 }
             } else {
-                literal.insert((*p).to_owned());
+                literal.insert(p.clone());
             }
         }
-        Self {
+        let mut part = Self {
             negated,
             literal,
             wild,
             patterns,
             actions,
-        }
+            samples: Vec::new(),
+        };
+        let sentinel = if actions {
+            "zzq:zzq"
+        } else {
+            "arn:zzq:zzq:::zzq"
+        };
+        part.samples = part
+            .patterns
+            .iter()
+            .flat_map(|p| inclusion::instances(p))
+            .chain(std::iter::once(sentinel.to_owned()))
+            .map(|x| {
+                let x = if actions { x.to_ascii_lowercase() } else { x };
+                let allows = part.allows(&x);
+                (x, allows)
+            })
+            .collect();
+        part
     }
 
-    /// Whether the element lets value `x` through (as the evaluator matches it).
+    /// Whether the element lets value `x` through (as the evaluator matches it); `x` is
+    /// lowercase for actions (they match ignoring case).
     fn allows(&self, x: &str) -> bool {
         let hit = if self.actions {
-            self.literal.contains(&x.to_ascii_lowercase())
-                || self.wild.iter().any(|p| match_action(p, x))
+            self.literal.contains(x) || self.wild.iter().any(|p| match_action(p, x))
         } else {
             self.literal.contains(x) || self.wild.iter().any(|p| match_resource(&Raw(p), x))
         };
@@ -284,27 +312,24 @@ impl<'s> Part<'s> {
     /// is not contained in `b`'s); `Some(true)` when every pattern of `a` (a positive element)
     /// is included in one pattern of positive `b` and matches something; `None` otherwise.
     fn quick(a: &Self, b: &Self) -> Option<bool> {
-        let candidates = a
-            .patterns
-            .iter()
-            .chain(if b.negated { &b.patterns[..] } else { &[] })
-            .flat_map(|p| inclusion::instances(p))
-            .chain(std::iter::once(
-                if a.actions {
-                    "zzq:zzq"
-                } else {
-                    "arn:zzq:zzq:::zzq"
-                }
-                .to_owned(),
-            ));
+        // The samples of `a`, and those of `b` when `b` is negated (what it names, it refuses).
         let mut nonempty = false;
-        for x in candidates {
-            if a.allows(&x) {
+        for (x, a_allows) in &a.samples {
+            if *a_allows {
                 nonempty = true;
-                if !b.allows(&x) {
+                if !b.allows(x) {
                     return Some(false);
                 }
             }
+        }
+        if b.negated {
+            if b.samples
+                .iter()
+                .any(|(x, b_allows)| !b_allows && a.allows(x))
+            {
+                return Some(false);
+            }
+            return None;
         }
         if a.negated || b.negated || !nonempty {
             return None;
@@ -332,88 +357,170 @@ impl<'s> Part<'s> {
     }
 }
 
-/// What [`subsumed`] needs of a statement, computed once per statement.
-struct Prepared<'s> {
-    st: &'s Statement,
-    filters: Filters<'s>,
-    actions: Part<'s>,
-    resources: Part<'s>,
+/// What [`subsumed`] needs of a statement, computed once per statement text (and kept between
+/// analyses of a document, see [`Memo`]). It reads only the statement's own text.
+#[derive(Debug)]
+pub(crate) struct Prepared {
+    /// The statement's id in the [`Memo`] it belongs to.
+    id: u64,
+    filters: Filters,
+    actions: Part,
+    resources: Part,
     has_resource: bool,
     /// A policy variable in `Resource`/`NotResource`, or both an element and its negation
     /// (never decided).
     variables: bool,
+    /// The condition atoms, `None` when one cannot be decided.
+    atoms: Option<Atoms>,
 }
 
-impl<'s> Prepared<'s> {
-    fn new(text: &str, st: &'s Statement) -> Self {
+impl Prepared {
+    fn new(id: u64, text: &str, st: &Statement) -> Self {
         let variables = items(st.resource.as_ref())
             .chain(items(st.not_resource.as_ref()))
             .any(|p| p.contains("${"))
             || (st.action.is_some() && st.not_action.is_some())
             || (st.resource.is_some() && st.not_resource.is_some());
         Self {
-            st,
+            id,
             filters: Filters::new(text, st),
             actions: Part::new(st.action.as_ref(), st.not_action.as_ref(), true),
             resources: Part::new(st.resource.as_ref(), st.not_resource.as_ref(), false),
             has_resource: st.resource.is_some() || st.not_resource.is_some(),
             variables,
+            atoms: atoms(st),
         }
+    }
+}
+
+/// How [`subsumed`] settled a pair, kept to replay it: the pair budget is spent exactly as in a
+/// fresh analysis.
+#[derive(Clone, Copy, Debug)]
+enum Outcome {
+    /// Refused by the cheap tests, before the budget is consulted.
+    Refused,
+    /// Decided in full (one unit of budget).
+    Full(bool),
+}
+
+/// What H001 keeps between analyses of one document: each statement text's [`Prepared`] form
+/// and the outcome of each pair of statements compared, so that an edit to one statement
+/// prepares only that statement and decides only the pairs it is part of. Only the entries of
+/// the statements of the last analysis are kept (at most [`MAX_STATEMENTS`] of them).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Memo {
+    /// By statement text (the statement object as written).
+    prepared: FxHashMap<Arc<str>, Arc<Prepared>>,
+    /// By (id of a, id of b): the outcome of `subsumed(a, b)`.
+    pairs: FxHashMap<(u64, u64), Outcome>,
+    next_id: u64,
+    /// Pairs decided by the analysis that made the memo (not replayed from the last one).
+    decided: usize,
+}
+
+impl Memo {
+    /// Number of pairs of statements the analysis that made the memo compared anew.
+    pub(crate) fn decided(&self) -> usize {
+        self.decided
     }
 }
 
 /// Whether every request statement `a` applies to, `b` applies to as well (and `a` applies to
 /// some request). `budget` counts the pairs that the cheap tests leave undecided; none is
-/// decided once it is spent.
-fn subsumed(pa: &Prepared<'_>, pb: &Prepared<'_>, budget: &mut usize) -> bool {
-    let (a, b) = (pa.st, pb.st);
+/// decided once it is spent. A pair in `previous` is replayed, not decided again; what was
+/// decided goes to `next`.
+fn subsumed_memo(
+    pa: &Prepared,
+    pb: &Prepared,
+    budget: &mut usize,
+    previous: Option<&Memo>,
+    next: &mut Memo,
+) -> bool {
+    let key = (pa.id, pb.id);
+    let outcome = match previous.and_then(|m| m.pairs.get(&key)) {
+        Some(o) => *o,
+        None => match subsumed(pa, pb, *budget) {
+            Some(o) => {
+                next.decided += 1;
+                o
+            }
+            // Budget spent: nothing decided, nothing kept.
+            None => return false,
+        },
+    };
+    next.pairs.insert(key, outcome);
+    match outcome {
+        Outcome::Refused => false,
+        Outcome::Full(_) if *budget == 0 => false,
+        Outcome::Full(r) => {
+            *budget -= 1;
+            r
+        }
+    }
+}
+
+/// [`subsumed_memo`] without the memo: `None` when the pair needs the full decision and
+/// `budget` is spent.
+fn subsumed(pa: &Prepared, pb: &Prepared, budget: usize) -> Option<Outcome> {
     if !Filters::covered(&pa.filters, &pb.filters) {
-        return false;
+        return Some(Outcome::Refused);
     }
     if pa.has_resource != pb.has_resource || pa.variables || pb.variables {
-        return false;
+        return Some(Outcome::Refused);
     }
     // Concrete actions and resources of `a` refused by `b` settle most pairs; inclusions of
     // pattern in pattern prove many of the others.
     let quick_actions = Part::quick(&pa.actions, &pb.actions);
     if quick_actions == Some(false) {
-        return false;
+        return Some(Outcome::Refused);
     }
     let quick_resources = if pa.has_resource {
         let q = Part::quick(&pa.resources, &pb.resources);
         if q == Some(false) {
-            return false;
+            return Some(Outcome::Refused);
         }
         q
     } else {
         Some(true)
     };
-    if *budget == 0 {
+    if budget == 0 {
+        return None;
+    }
+    Some(Outcome::Full(decide(
+        pa,
+        pb,
+        quick_actions.is_some(),
+        quick_resources.is_some(),
+    )))
+}
+
+/// The full decision of a pair the cheap tests of [`subsumed`] left open.
+fn decide(pa: &Prepared, pb: &Prepared, actions_settled: bool, resources_settled: bool) -> bool {
+    if conditions_contained(pa.atoms.as_ref(), pb.atoms.as_ref()) != Some(true) {
         return false;
     }
-    *budget -= 1;
-    if conditions_contained(a, b) != Some(true) {
-        return false;
-    }
-    if quick_actions.is_none() {
-        let patterns: Vec<&str> = [a, b]
+    if !actions_settled {
+        // Neither statement has both `Action` and `NotAction` (`variables`), so the patterns of
+        // each are those of its one element.
+        let patterns: Vec<&str> = [pa, pb]
             .iter()
-            .flat_map(|s| items(s.action.as_ref()).chain(items(s.not_action.as_ref())))
+            .flat_map(|p| p.actions.patterns.iter().map(String::as_str))
             .collect();
-        let Ok(actions) = action_words_within(&patterns, PARTITION_BUDGET) else {
+        let Ok(mut actions) = action_words_within(&patterns, PARTITION_BUDGET) else {
             return false;
         };
+        // `Part::allows` takes actions in lowercase (they match ignoring case).
+        actions.iter_mut().for_each(|x| x.make_ascii_lowercase());
         if contained(&actions, |x| pa.actions.allows(x), |x| pb.actions.allows(x)) != Some(true) {
             return false;
         }
     }
-    if quick_resources.is_some() {
+    if resources_settled {
         return true;
     }
-    let patterns: Vec<String> = [a, b]
+    let patterns: Vec<String> = [pa, pb]
         .iter()
-        .flat_map(|s| items(s.resource.as_ref()).chain(items(s.not_resource.as_ref())))
-        .map(str::to_owned)
+        .flat_map(|p| p.resources.patterns.iter().cloned())
         .collect();
     let Ok(mut resources) = resource_words(&patterns, PARTITION_BUDGET) else {
         return false;
@@ -427,15 +534,42 @@ fn subsumed(pa: &Prepared<'_>, pb: &Prepared<'_>, budget: &mut usize) -> bool {
 }
 
 /// H001 beyond identical statements: each statement contained in another of the same effect.
-/// `reported` holds the statements already reported as identical duplicates.
-pub(super) fn check(cx: &Context<'_>, reported: &FxHashSet<usize>, out: &mut Vec<Diagnostic>) {
+/// `reported` holds the statements already reported as identical duplicates. `previous` is
+/// what the last analysis of the document kept; returns what this one keeps.
+pub(super) fn check(
+    cx: &Context<'_>,
+    reported: &FxHashSet<usize>,
+    previous: Option<&Memo>,
+    out: &mut Vec<Diagnostic>,
+) -> Memo {
     let stmts = &cx.policy.statements;
+    let mut next = Memo {
+        next_id: previous.map_or(0, |m| m.next_id),
+        ..Memo::default()
+    };
     if stmts.len() > MAX_STATEMENTS {
-        return;
+        return next;
     }
     let text = cx.parse.text();
     let mut budget = MAX_PAIRS;
-    let prepared: Vec<Prepared<'_>> = stmts.iter().map(|s| Prepared::new(text, s)).collect();
+    let prepared: Vec<Arc<Prepared>> = stmts
+        .iter()
+        .map(|st| {
+            let own = st.range.slice(text);
+            if let Some(p) = next.prepared.get(own) {
+                return p.clone();
+            }
+            let p = previous
+                .and_then(|m| m.prepared.get(own))
+                .cloned()
+                .unwrap_or_else(|| {
+                    next.next_id += 1;
+                    Arc::new(Prepared::new(next.next_id, text, st))
+                });
+            next.prepared.insert(Arc::from(own), p.clone());
+            p
+        })
+        .collect();
     // Statements that can apply at all (the other cases have rules of their own).
     let principals = cx.policy_type.matches_principal();
     let applies = |s: &Statement| {
@@ -455,10 +589,10 @@ pub(super) fn check(cx: &Context<'_>, reported: &FxHashSet<usize>, out: &mut Vec
             }
             // Of two equivalent statements, only the later one is reported.
             let (pa, pb) = (&prepared[i], &prepared[j]);
-            if reported.contains(&j) || !subsumed(pa, pb, &mut budget) {
+            if reported.contains(&j) || !subsumed_memo(pa, pb, &mut budget, previous, &mut next) {
                 continue;
             }
-            let equivalent = subsumed(pb, pa, &mut budget);
+            let equivalent = subsumed_memo(pb, pa, &mut budget, previous, &mut next);
             if equivalent && i < j {
                 continue;
             }
@@ -494,4 +628,5 @@ pub(super) fn check(cx: &Context<'_>, reported: &FxHashSet<usize>, out: &mut Vec
             break;
         }
     }
+    next
 }
