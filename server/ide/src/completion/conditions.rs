@@ -29,6 +29,12 @@ impl<'a> Cx<'a> {
         let single = key_types.iter().any(|t| !t.is_array());
         let nl = "\n";
         let mut rank = 0usize;
+        // As for action names: with something typed, only the operators it fuzzily matches,
+        // and the list is incomplete (asked again as the text changes); the full list is 157
+        // items and ~67 KB of JSON.
+        let typed = self.typed();
+        let filter = !typed.is_empty();
+        self.out.is_incomplete = filter;
         for q in ["", "ForAnyValue:", "ForAllValues:"] {
             if !key_types.is_empty() && ((q.is_empty() && multi) || (!q.is_empty() && single)) {
                 continue;
@@ -46,6 +52,10 @@ impl<'a> Cx<'a> {
                         continue;
                     }
                     let name = format!("{q}{}{suffix}", op.name());
+                    if filter && !fuzzy_match(&name, typed) {
+                        rank += 1;
+                        continue;
+                    }
                     let doc = if self.wants_doc(&name) {
                         cached_operator_doc(&name)
                     } else {

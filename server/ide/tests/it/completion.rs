@@ -502,6 +502,22 @@ fn condition_operators_all_forms_and_filtered_by_key() {
     assert!(!ls.contains(&"NullIfExists"));
     assert!(!ls.contains(&"ForAllValues:Null"));
     assert_eq!(ranked(&l)[0], "StringEquals");
+    assert!(!l.is_incomplete);
+    // Something typed: only the operators it fuzzily matches, asked again as it changes.
+    let (_, typed) = comp(&RUN_TASK.replace("{OPS}", r#"{"Bo$0"}"#));
+    let tl = labels(&typed);
+    assert!(typed.is_incomplete);
+    for op in ["Bool", "BoolIfExists", "ForAnyValue:Bool"] {
+        assert!(tl.contains(&op), "{op} in {tl:?}");
+    }
+    assert!(
+        !tl.contains(&"StringEquals") && !tl.contains(&"Null"),
+        "{tl:?}"
+    );
+    assert!(tl.len() < 20, "{tl:?}");
+    // In the same order as in the full list.
+    let full: Vec<&str> = ranked(&l).into_iter().filter(|o| tl.contains(o)).collect();
+    assert_eq!(ranked(&typed), full);
     assert!(
         item(&l, "StringNotEquals")
             .documentation
