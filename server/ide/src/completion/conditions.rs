@@ -34,7 +34,7 @@ impl<'a> Cx<'a> {
         // items and ~67 KB of JSON.
         let typed = self.typed();
         let filter = !typed.is_empty();
-        self.out.is_incomplete = filter;
+        self.out.is_incomplete |= filter;
         for q in ["", "ForAnyValue:", "ForAllValues:"] {
             if !key_types.is_empty() && ((q.is_empty() && multi) || (!q.is_empty() && single)) {
                 continue;
