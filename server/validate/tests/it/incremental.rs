@@ -278,6 +278,19 @@ fn bases() -> Vec<String> {
         .map(|p| std::fs::read_to_string(p).unwrap())
         .collect();
     v.push(policy(5, "2012-10-17"));
+    // Statements contained in others (H001), with conditions, so that edits make and break
+    // containments between reused statements.
+    v.push(
+        r#"{"Version": "2012-10-17", "Statement": [
+  {"Sid": "Wide", "Effect": "Allow", "Action": ["s3:Get*", "s3:List*"], "Resource": "*"},
+  {"Sid": "Narrow", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"},
+  {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalTag/team": "a"}}},
+  {"Effect": "Allow", "Action": "s3:Get*", "Resource": "*", "Condition": {"StringLike": {"aws:PrincipalTag/team": "*"}}},
+  {"Effect": "Deny", "NotAction": "s3:*", "Resource": "*"},
+  {"Effect": "Deny", "Action": "ec2:*", "Resource": "*"}
+]}"#
+        .to_owned(),
+    );
     v
 }
 
