@@ -46,7 +46,8 @@ impl HostSnapshot {
 }
 
 /// Completion at a host position: the items of the policy under the cursor whose edits can be
-/// written in the host. Documentation is sent with each item (no lazy resolve for hosts).
+/// written in the host. As in a policy file, a long list leaves the documentation out and sends
+/// it on `completionItem/resolve` ([`resolve`]); the item's `data` names the host offset.
 #[must_use]
 pub fn completion(s: &HostSnapshot, pos: lsp::Position) -> Option<lsp::CompletionResponse> {
     let h = &s.host;
@@ -59,7 +60,16 @@ pub fn completion(s: &HostSnapshot, pos: lsp::Position) -> Option<lsp::Completio
         }));
     }
     let (p, voff) = h.at(offset)?;
-    let list = iam_ide::complete(&p.analysis, voff);
+    let above = crate::handlers::completion::LAZY_DOCUMENTATION_ABOVE;
+    let list = iam_ide::complete_with(&p.analysis, voff, iam_ide::Docs::First(above + 1));
+    let lazy = list.items.len() > above;
+    let data = lazy.then(|| {
+        serde_json::json!([
+            crate::handlers::completion::uri_key(s.uri.as_str()),
+            s.version,
+            offset
+        ])
+    });
     let items: Vec<lsp::CompletionItem> = list
         .items
         .into_iter()
@@ -90,12 +100,13 @@ pub fn completion(s: &HostSnapshot, pos: lsp::Position) -> Option<lsp::Completio
                 label: i.label,
                 kind: Some(crate::handlers::completion::kind(i.kind)),
                 detail: i.detail,
-                documentation: (!i.documentation.is_empty()).then_some(
+                documentation: (!lazy && !i.documentation.is_empty()).then_some(
                     lsp::Documentation::MarkupContent(lsp::MarkupContent {
                         kind: lsp::MarkupKind::Markdown,
                         value: i.documentation,
                     }),
                 ),
+                data: data.clone(),
                 preselect: i.preselect.then_some(true),
                 sort_text: Some(i.sort_text),
                 filter_text: Some(filter_text),
@@ -115,6 +126,33 @@ pub fn completion(s: &HostSnapshot, pos: lsp::Position) -> Option<lsp::Completio
         is_incomplete: list.is_incomplete,
         items,
     }))
+}
+
+/// Adds the documentation of an item of a long host list, computed again at the host offset it
+/// was offered for (an item from an older version is returned as it is).
+#[must_use]
+pub fn resolve(
+    s: &HostSnapshot,
+    data: &crate::handlers::completion::ResolveData,
+    mut item: lsp::CompletionItem,
+) -> lsp::CompletionItem {
+    if data.version() != s.version || item.documentation.is_some() {
+        return item;
+    }
+    let Some((p, voff)) = s.host.at(data.offset()) else {
+        return item;
+    };
+    if let Some(found) = iam_ide::complete_with(&p.analysis, voff, iam_ide::Docs::Of(&item.label))
+        .items
+        .into_iter()
+        .find(|i| i.label == item.label && !i.documentation.is_empty())
+    {
+        item.documentation = Some(lsp::Documentation::MarkupContent(lsp::MarkupContent {
+            kind: lsp::MarkupKind::Markdown,
+            value: found.documentation,
+        }));
+    }
+    item
 }
 
 /// Hover at a host position: the policy's hover, or a SAM policy template's expansion.

@@ -438,6 +438,11 @@ impl LanguageServer for Backend {
         else {
             return Ok(item);
         };
+        if let Some(h) = self.host_snapshot(&uri) {
+            return guard("completionItem/resolve", || {
+                crate::host::features::resolve(&h, &data, item)
+            });
+        }
         let Some(snapshot) = self.snapshot(&uri) else {
             return Ok(item);
         };

@@ -242,6 +242,44 @@ async fn yaml_completion_in_plain_quoted_and_flow_scalars() {
     }
 }
 
+/// A long list in a template leaves the documentation out, as in a policy file, and
+/// `completionItem/resolve` adds it from the policy under the host offset the item names.
+#[tokio::test]
+async fn long_host_lists_are_documented_on_resolve() {
+    let uri = "file:///w/t.yaml";
+    let text = "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  P:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n        Version: \"2012-10-17\"\n        Statement:\n          - Effect: Allow\n            Resource: \"*\"\n            Action: \"s3:$0\"\n";
+    let (text, at) = fixture(text);
+    let (mut c, _) = open(uri, "yaml", &text).await;
+    let r = c
+        .request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": uri}, "position": at}),
+        )
+        .await;
+    let items = r["result"]["items"].as_array().unwrap();
+    assert!(items.len() > 40, "{}", items.len());
+    assert!(
+        items
+            .iter()
+            .all(|i| i["documentation"].is_null() && i["data"].is_array())
+    );
+    let item = items
+        .iter()
+        .find(|i| i["label"] == "s3:GetObject")
+        .unwrap()
+        .clone();
+    let resolved = c.request("completionItem/resolve", item.clone()).await;
+    let doc = resolved["result"]["documentation"]["value"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{resolved}"));
+    assert!(doc.contains("GetObject"), "{doc}");
+    // After an edit, an item of the old list comes back as it was.
+    c.change(uri, 2, json!([common::edit(0, 0, 0, 0, "\n")]))
+        .await;
+    let stale = c.request("completionItem/resolve", item).await;
+    assert!(stale["result"]["documentation"].is_null(), "{stale}");
+}
+
 #[tokio::test]
 async fn yaml_hover_on_an_action_and_a_sam_policy_template() {
     let h = hover(
