@@ -31,6 +31,10 @@ pub struct FmtArgs {
     /// Accept (and keep) comments and trailing commas.
     #[arg(long)]
     pub lenient: bool,
+    /// With `-`: the file name standard input stands for (its `.iam-policy-ls.toml` gives the
+    /// `[format]` options, and messages name it).
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
     /// Files or directories (policy `*.json` files are formatted), or `-` for standard input.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
@@ -134,22 +138,39 @@ pub fn run_with(
         .iter()
         .cloned()
         .partition(|p| p.as_os_str() == "-");
+    if args.stdin_filename.is_some() && stdin_args.is_empty() {
+        let _ = writeln!(
+            err,
+            "error: --stdin-filename names what standard input stands for: give `-` as a path"
+        );
+        return 2;
+    }
     if !stdin_args.is_empty() {
         let mut text = String::new();
         if let Err(e) = stdin.read_to_string(&mut text) {
             let _ = writeln!(err, "error: -: cannot read standard input: {e}");
             return 2;
         }
-        // The configuration of the working directory (a file `-` there).
-        let here = std::env::current_dir()
-            .unwrap_or_else(|_| PathBuf::from("."))
-            .join("-");
-        match args
-            .options_for(&here)
-            .and_then(|options| format_text(&text, &options, parse_options))
-        {
+        // The configuration of the file the input stands for, else of the working directory
+        // (a file `-` there).
+        let named = args.stdin_filename.as_deref();
+        let shown = named.map_or_else(|| "-".to_owned(), |p| p.display().to_string());
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+        let here = named.map_or_else(|| cwd.join("-"), |p| cwd.join(p));
+        let note = named.and_then(|p| host_note(&p.to_string_lossy(), &text));
+        let formatted = match note {
+            // A template or a Terraform file: given back as it is.
+            Some(note) => {
+                let _ = writeln!(err, "note: {shown}: not formatted: {note}");
+                Ok(None)
+            }
+            None => args
+                .options_for(&here)
+                .and_then(|options| format_text(&text, &options, parse_options)),
+        };
+        match formatted {
             Err(e) => {
-                let _ = writeln!(err, "error: -: {e}");
+                let _ = writeln!(err, "error: {shown}: {e}");
                 failed = true;
             }
             Ok(new) => {
@@ -158,7 +179,7 @@ pub fn run_with(
                 }
                 if args.check {
                     if new.is_some() {
-                        let _ = writeln!(out, "would reformat: -");
+                        let _ = writeln!(out, "would reformat: {shown}");
                     }
                 } else if out
                     .write_all(new.as_deref().unwrap_or(&text).as_bytes())

@@ -186,6 +186,7 @@ fn a_file_changed_while_fixing_is_not_overwritten() {
         tabs: false,
         compact_arrays: false,
         lenient: false,
+        stdin_filename: None,
         paths: vec![file.clone()],
     };
     let (mut out, mut err) = (Vec::new(), Vec::new());

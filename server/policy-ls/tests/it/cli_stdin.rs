@@ -369,6 +369,72 @@ fn fmt_takes_its_options_from_the_project_file() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// `fmt --stdin-filename PATH -` takes `[format]` from PATH's configuration and names PATH in
+/// its messages; a template name gives the input back as it is; without `-` it is an error.
+#[test]
+fn fmt_stdin_filename_picks_the_configuration_and_the_name() {
+    let dir = scratch("fmtname");
+    std::fs::create_dir_all(dir.join("two")).unwrap();
+    std::fs::write(
+        dir.join("two/.iam-policy-ls.toml"),
+        "[format]\nindent-width = 2\n",
+    )
+    .unwrap();
+    let ugly = "{\"Version\":\"2012-10-17\",\"Statement\":[]}";
+    let o = run(
+        &dir,
+        &["fmt", "--stdin-filename", "two/p.json", "-"],
+        ugly.as_bytes(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).starts_with("{\n  \"Version\""),
+        "{}",
+        text(&o.stdout)
+    );
+    // Without the name: the working directory's (default) configuration.
+    let o = run(&dir, &["fmt", "-"], ugly.as_bytes());
+    assert!(
+        text(&o.stdout).starts_with("{\n    \"Version\""),
+        "{}",
+        text(&o.stdout)
+    );
+    let o = run(
+        &dir,
+        &["fmt", "--check", "--stdin-filename", "two/p.json", "-"],
+        ugly.as_bytes(),
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(text(&o.stdout).trim(), "would reformat: two/p.json");
+    let o = run(
+        &dir,
+        &["fmt", "--stdin-filename", "two/p.json", "-"],
+        b"{\"a\": ",
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("error: two/p.json: not formatted"),
+        "{}",
+        text(&o.stderr)
+    );
+    let yaml = "Resources: {}\n";
+    let o = run(
+        &dir,
+        &["fmt", "--stdin-filename", "t.yaml", "-"],
+        yaml.as_bytes(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(text(&o.stdout), yaml);
+    assert!(
+        text(&o.stderr).contains("note: t.yaml: not formatted"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = run(&dir, &["fmt", "--stdin-filename", "two/p.json", "two"], b"");
+    assert_eq!(o.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// `fmt` and `check --fix` keep the file's permissions.
 #[cfg(unix)]
 #[test]
