@@ -86,25 +86,18 @@ impl GitLenses {
 
 /// Stores `value` for `uri` unless a newer generation is already there (an older result never
 /// replaces a newer one); whether it was stored.
-fn store_newer<V: Clone>(
-    map: &DashMap<Uri, (u64, V)>,
-    uri: Uri,
-    generation: u64,
-    value: V,
-) -> bool {
-    let mut stored = false;
-    map.entry(uri)
-        .and_modify(|e| {
-            if e.0 <= generation {
-                *e = (generation, value.clone());
-                stored = true;
-            }
-        })
-        .or_insert_with(|| {
-            stored = true;
-            (generation, value.clone())
-        });
-    stored
+fn store_newer<V>(map: &DashMap<Uri, (u64, V)>, uri: Uri, generation: u64, value: V) -> bool {
+    match map.entry(uri) {
+        dashmap::Entry::Occupied(mut e) if e.get().0 <= generation => {
+            e.insert((generation, value));
+            true
+        }
+        dashmap::Entry::Occupied(_) => false,
+        dashmap::Entry::Vacant(e) => {
+            e.insert((generation, value));
+            true
+        }
+    }
 }
 
 /// Starts the comparison of the saved file behind `uri` with `base` (`None`: the setting is

@@ -151,17 +151,31 @@ pub fn uri_key(uri: &str) -> u64 {
 /// Adds the documentation of `item`, computed again at the position it was offered for. An item
 /// from an older version of the document is returned as it is.
 #[must_use]
-pub fn resolve(
-    s: &Snapshot,
+pub fn resolve(s: &Snapshot, data: &ResolveData, item: lsp::CompletionItem) -> lsp::CompletionItem {
+    resolve_with(s.version, data, item, |label| {
+        Some(ide::complete_with(
+            &s.analysis,
+            data.offset(),
+            ide::Docs::Of(label),
+        ))
+    })
+}
+
+/// The resolve of policy files and of hosts: `item` with the documentation of the item of the
+/// same label that `complete` lists with only that label documented, unless the document
+/// changed since (`version`) or the item is documented already.
+pub fn resolve_with(
+    version: i32,
     data: &ResolveData,
     mut item: lsp::CompletionItem,
+    complete: impl FnOnce(&str) -> Option<ide::CompletionList>,
 ) -> lsp::CompletionItem {
-    if data.version() != s.version || item.documentation.is_some() {
+    if data.version() != version || item.documentation.is_some() {
         return item;
     }
-    if let Some(found) = ide::complete_with(&s.analysis, data.offset(), ide::Docs::Of(&item.label))
-        .items
+    if let Some(found) = complete(&item.label)
         .into_iter()
+        .flat_map(|l| l.items)
         .find(|i| i.label == item.label)
     {
         item.documentation = markdown(found.documentation);

@@ -134,25 +134,16 @@ pub fn completion(s: &HostSnapshot, pos: lsp::Position) -> Option<lsp::Completio
 pub fn resolve(
     s: &HostSnapshot,
     data: &crate::handlers::completion::ResolveData,
-    mut item: lsp::CompletionItem,
+    item: lsp::CompletionItem,
 ) -> lsp::CompletionItem {
-    if data.version() != s.version || item.documentation.is_some() {
-        return item;
-    }
-    let Some((p, voff)) = s.host.at(data.offset()) else {
-        return item;
-    };
-    if let Some(found) = iam_ide::complete_with(&p.analysis, voff, iam_ide::Docs::Of(&item.label))
-        .items
-        .into_iter()
-        .find(|i| i.label == item.label && !i.documentation.is_empty())
-    {
-        item.documentation = Some(lsp::Documentation::MarkupContent(lsp::MarkupContent {
-            kind: lsp::MarkupKind::Markdown,
-            value: found.documentation,
-        }));
-    }
-    item
+    crate::handlers::completion::resolve_with(s.version, data, item, |label| {
+        let (p, voff) = s.host.at(data.offset())?;
+        Some(iam_ide::complete_with(
+            &p.analysis,
+            voff,
+            iam_ide::Docs::Of(label),
+        ))
+    })
 }
 
 /// Hover at a host position: the policy's hover, or a SAM policy template's expansion.

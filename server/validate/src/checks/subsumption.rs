@@ -559,14 +559,16 @@ pub(super) fn check(
             if let Some(p) = next.prepared.get(own) {
                 return p.clone();
             }
-            let p = previous
-                .and_then(|m| m.prepared.get(own))
-                .cloned()
-                .unwrap_or_else(|| {
+            // An unchanged statement keeps its key (the text is not copied again) and its form.
+            let (key, p) = match previous.and_then(|m| m.prepared.get_key_value(own)) {
+                Some((k, p)) => (k.clone(), p.clone()),
+                None => {
                     next.next_id += 1;
-                    Arc::new(Prepared::new(next.next_id, text, st))
-                });
-            next.prepared.insert(Arc::from(own), p.clone());
+                    let p = Arc::new(Prepared::new(next.next_id, text, st));
+                    (Arc::from(own), p)
+                }
+            };
+            next.prepared.insert(key, p.clone());
             p
         })
         .collect();
